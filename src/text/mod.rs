@@ -1,0 +1,324 @@
+//! Text in: words with byte offsets, line/column lookup and offset units.
+//!
+//! Everything downstream (dictionary matching, context scoring, fixes) works on
+//! [`Word`]s: borrowed slices of the input that carry their byte range, so a span
+//! can always be mapped back to the exact bytes the user sent. The tokenizer is a
+//! single forward pass with an ASCII fast path, because it runs over every byte of
+//! every document and sets the speed floor of the whole check.
+//!
+//! A *word* is a maximal run of alphanumeric characters (Unicode-aware, combining
+//! marks included). Everything else separates words. What separates two words
+//! matters to the context model: whitespace, hyphens and apostrophes keep two words
+//! *adjacent* ("counterfeit-consciousness", "Sheinbaum's"), any other character
+//! (punctuation, quotes, brackets) puts a *break* between them.
+
+mod offsets;
+
+pub use offsets::{LineIndex, OffsetUnit};
+
+/// One word of the input.
+///
+/// ```
+/// let words: Vec<_> = unspun::text::words("Hello, wide-world!").collect();
+/// assert_eq!(words[1].text, "wide");
+/// assert_eq!((words[1].start, words[1].end), (7, 11));
+/// assert!(words[1].break_before);   // the comma
+/// assert!(!words[2].break_before);  // only a hyphen between "wide" and "world"
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Word<'a> {
+    /// The word as it stands in the input.
+    pub text: &'a str,
+    /// Byte offset of the first byte.
+    pub start: usize,
+    /// Byte offset one past the last byte.
+    pub end: usize,
+    /// True when something other than whitespace, hyphens or apostrophes stands
+    /// between this word and the previous one (or when it is the first word).
+    pub break_before: bool,
+}
+
+impl Word<'_> {
+    /// True when the first character is upper case ("Mexico", "In").
+    pub fn is_capitalized(&self) -> bool {
+        self.text.chars().next().is_some_and(char::is_uppercase)
+    }
+
+    /// True when the word contains a decimal digit ("25", "2004", "N2").
+    pub fn has_digit(&self) -> bool {
+        self.text.bytes().any(|b| b.is_ascii_digit())
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Word,
+    Joiner,
+    Space,
+    Break,
+}
+
+const fn ascii_classes() -> [Class; 128] {
+    let mut table = [Class::Break; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_alphanumeric() {
+            Class::Word
+        } else if c == b' ' || c == b'\t' || c == b'\n' || c == b'\r' || c == 0x0c {
+            Class::Space
+        } else if c == b'-' || c == b'\'' {
+            Class::Joiner
+        } else {
+            Class::Break
+        };
+        b += 1;
+    }
+    table
+}
+
+static ASCII: [Class; 128] = ascii_classes();
+
+fn classify_char(c: char) -> Class {
+    if c.is_alphanumeric() || is_combining_mark(c) {
+        Class::Word
+    } else if c.is_whitespace() {
+        Class::Space
+    } else if matches!(
+        c,
+        '\u{2019}' | '\u{2018}' | '\u{2010}' | '\u{2011}' | '\u{00AD}' | '\u{200B}'
+    ) {
+        // Typographic apostrophes, hyphens, soft hyphen and zero-width space join
+        // words the same way their ASCII counterparts do.
+        Class::Joiner
+    } else {
+        Class::Break
+    }
+}
+
+fn is_combining_mark(c: char) -> bool {
+    matches!(c as u32,
+        0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F
+        | 0x0591..=0x05C7 | 0x0610..=0x061A | 0x064B..=0x065F | 0x0900..=0x0903
+        | 0x093A..=0x094F | 0x0E31 | 0x0E34..=0x0E3A | 0x0E47..=0x0E4E)
+}
+
+/// Iterator over the [`Word`]s of a text. See [`words`].
+#[derive(Debug, Clone)]
+pub struct Words<'a> {
+    text: &'a str,
+    pos: usize,
+    first: bool,
+}
+
+/// Splits `text` into words with byte offsets.
+pub fn words(text: &str) -> Words<'_> {
+    Words {
+        text,
+        pos: 0,
+        first: true,
+    }
+}
+
+impl<'a> Words<'a> {
+    #[inline]
+    fn class_at(&self, pos: usize) -> (Class, usize) {
+        let bytes = self.text.as_bytes();
+        let b = bytes[pos];
+        if b < 0x80 {
+            (ASCII[b as usize], 1)
+        } else {
+            // `pos` is always on a char boundary: we only ever advance by whole chars.
+            let c = self.text[pos..].chars().next().unwrap_or('\u{FFFD}');
+            (classify_char(c), c.len_utf8())
+        }
+    }
+}
+
+impl<'a> Iterator for Words<'a> {
+    type Item = Word<'a>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Word<'a>> {
+        let len = self.text.len();
+        let mut broke = self.first;
+        // Skip separators, remembering whether one of them was a break.
+        while self.pos < len {
+            let (class, width) = self.class_at(self.pos);
+            match class {
+                Class::Word => break,
+                Class::Break => broke = true,
+                Class::Space | Class::Joiner => {}
+            }
+            self.pos += width;
+        }
+        if self.pos >= len {
+            return None;
+        }
+        let start = self.pos;
+        let bytes = self.text.as_bytes();
+        while self.pos < len {
+            let b = bytes[self.pos];
+            if b < 0x80 {
+                if b.is_ascii_alphanumeric() {
+                    self.pos += 1;
+                    continue;
+                }
+                break;
+            }
+            let (class, width) = self.class_at(self.pos);
+            if class != Class::Word {
+                break;
+            }
+            self.pos += width;
+        }
+        self.first = false;
+        Some(Word {
+            text: &self.text[start..self.pos],
+            start,
+            end: self.pos,
+            break_before: broke,
+        })
+    }
+}
+
+/// Writes the lower-case form of `word` into `buf` and returns it, without
+/// allocating for ASCII words.
+///
+/// ```
+/// let mut buf = String::new();
+/// assert_eq!(unspun::text::lowercase_into("Arsenic", &mut buf), "arsenic");
+/// assert_eq!(unspun::text::lowercase_into("ÉTÉ", &mut buf), "été");
+/// ```
+#[inline]
+pub fn lowercase_into<'b>(word: &str, buf: &'b mut String) -> &'b str {
+    buf.clear();
+    if word.is_ascii() {
+        buf.push_str(word);
+        buf.make_ascii_lowercase();
+    } else {
+        for c in word.chars() {
+            buf.extend(c.to_lowercase());
+        }
+    }
+    buf.as_str()
+}
+
+/// Gives `replacement` the casing of `original`: "Arsenic" -> "As", "ARSENIC" -> "AS",
+/// "arsenic" -> "as".
+///
+/// ```
+/// use unspun::text::match_case;
+/// assert_eq!(match_case("Arsenic", "as"), "As");
+/// assert_eq!(match_case("CONNECTED", "on"), "ON");
+/// assert_eq!(match_case("connected", "on"), "on");
+/// assert_eq!(match_case("Counterfeit Consciousness", "artificial intelligence"), "Artificial Intelligence");
+/// ```
+pub fn match_case(original: &str, replacement: &str) -> String {
+    let letters: Vec<char> = original.chars().filter(|c| c.is_alphabetic()).collect();
+    let all_upper = letters.len() > 1 && letters.iter().all(|c| c.is_uppercase());
+    if all_upper {
+        return replacement.to_uppercase();
+    }
+    let first_upper = original.chars().next().is_some_and(char::is_uppercase);
+    if !first_upper {
+        return replacement.to_string();
+    }
+    // Title case each word if every word of the original is capitalised.
+    let title_all = original.split_whitespace().count() > 1
+        && original
+            .split_whitespace()
+            .all(|w| w.chars().next().is_some_and(char::is_uppercase));
+    let mut out = String::with_capacity(replacement.len());
+    let mut at_word_start = true;
+    let mut first_done = false;
+    for c in replacement.chars() {
+        if at_word_start && c.is_alphabetic() && (!first_done || title_all) {
+            out.extend(c.to_uppercase());
+            first_done = true;
+        } else {
+            out.push(c);
+        }
+        at_word_start = c.is_whitespace();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(s: &str) -> Vec<&str> {
+        words(s).map(|w| w.text).collect()
+    }
+
+    #[test]
+    fn splits_on_non_alphanumerics_and_keeps_unicode_words_whole() {
+        assert_eq!(texts("Noem's tour—of 3 nations."), ["Noem", "s", "tour", "of", "3", "nations"]);
+        assert_eq!(texts("café naïve 東京 😀 مرحبا"), ["café", "naïve", "東京", "مرحبا"]);
+        assert_eq!(texts("cafe\u{301} x"), ["cafe\u{301}", "x"]);
+        assert!(texts("").is_empty());
+        assert!(texts("  \n\t ").is_empty());
+    }
+
+    #[test]
+    fn break_before_marks_punctuation_but_not_hyphens_or_line_breaks() {
+        let ws: Vec<_> = words("counterfeit-\nconsciousness, and more").collect();
+        assert!(ws[0].break_before);
+        assert!(!ws[1].break_before);
+        assert!(ws[2].break_before);
+        assert!(!ws[3].break_before);
+    }
+
+    #[test]
+    fn offsets_slice_back_to_the_word() {
+        let s = "Ünïcödé — 😀 text, ok";
+        for w in words(s) {
+            assert_eq!(&s[w.start..w.end], w.text);
+        }
+    }
+}
+
+/// The form under which the context model counts a word: lower case, and every
+/// word that contains a digit folded into `<num>`. The generator of the shipped
+/// counts and the checker both use this, so their keys agree.
+///
+/// ```
+/// use unspun::text::model_form;
+/// assert_eq!(model_form("Friday"), "friday");
+/// assert_eq!(model_form("2025"), "<num>");
+/// assert_eq!(model_form("N2"), "<num>");
+/// ```
+pub fn model_form(word: &str) -> String {
+    if word.bytes().any(|b| b.is_ascii_digit()) {
+        return NUMBER_TOKEN.to_string();
+    }
+    let mut buf = String::with_capacity(word.len());
+    lowercase_into(word, &mut buf);
+    buf
+}
+
+/// Context-model token standing for any word with a digit in it.
+pub const NUMBER_TOKEN: &str = "<num>";
+/// Context-model token standing for a break (punctuation, start or end of text)
+/// between two words.
+pub const BREAK_TOKEN: &str = "<b>";
+
+/// The word stream the context model counts: [`model_form`]s, with
+/// [`BREAK_TOKEN`] wherever a word has `break_before` and once more at the end.
+///
+/// ```
+/// let stream = unspun::text::model_stream("On Friday, in 2025 it rained.");
+/// assert_eq!(stream, ["<b>", "on", "friday", "<b>", "in", "<num>", "it", "rained", "<b>"]);
+/// ```
+pub fn model_stream(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for w in words(text) {
+        if w.break_before {
+            out.push(BREAK_TOKEN.to_string());
+        }
+        out.push(model_form(w.text));
+    }
+    out.push(BREAK_TOKEN.to_string());
+    out
+}
