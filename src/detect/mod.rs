@@ -19,13 +19,15 @@
 //!    the same text (spinners spin whole texts).
 
 pub mod context;
+mod lexicon;
 mod variants;
 
 use crate::dict::{Dictionary, DictionaryInfo, Entry};
 use crate::report::SpanKind;
 use crate::text::{self, Word};
 use context::{ContextModel, UNKNOWN};
-use rustc_hash::{FxHashMap, FxHashSet};
+use lexicon::WordMap;
+use rustc_hash::FxHashMap;
 
 const NONE: u32 = u32::MAX;
 
@@ -75,6 +77,8 @@ struct CompiledConditions {
 struct Phrase {
     artifact: String,
     words: Vec<u32>,
+    /// Whether punctuation stands before each word inside the artifact.
+    breaks: Vec<bool>,
     originals: Vec<String>,
     dict: u16,
     kind: SpanKind,
@@ -183,7 +187,7 @@ pub struct Scan {
 /// The compiled dictionaries and context model.
 #[derive(Debug, Clone)]
 pub struct Engine {
-    lexicon: FxHashMap<Box<str>, Lex>,
+    lexicon: WordMap<Lex>,
     model: ContextModel,
     spun: Vec<SpunWord>,
     phrases: Vec<Phrase>,
@@ -192,18 +196,22 @@ pub struct Engine {
     typo_index: FxHashMap<Box<str>, Vec<u32>>,
     proximity: FxHashMap<u32, Vec<u32>>,
     conditions: usize,
+    condition_breaks: Vec<Vec<bool>>,
     dicts: Vec<DictionaryInfo>,
 }
 
 /// Words this short are never matched with a typo.
 const MIN_TYPO_LEN: usize = 6;
+/// Words this long are never matched with a typo (no dictionary word is that
+/// long, and the deletion search grows with the square of the length).
+const MAX_TYPO_LEN: usize = 32;
 
 impl Engine {
     /// Compiles `dicts` (earlier dictionaries rank their originals first when two
     /// list the same artifact) with the context `model`.
     pub fn new(dicts: Vec<Dictionary>, model: ContextModel) -> Self {
         let mut engine = Engine {
-            lexicon: FxHashMap::default(),
+            lexicon: WordMap::default(),
             spun: Vec::new(),
             phrases: Vec::new(),
             trie: Trie::new(),
@@ -211,6 +219,7 @@ impl Engine {
             typo_index: FxHashMap::default(),
             proximity: FxHashMap::default(),
             conditions: 0,
+            condition_breaks: Vec::new(),
             dicts: dicts.iter().map(|d| d.info.clone()).collect(),
             model,
         };
@@ -218,7 +227,7 @@ impl Engine {
         let forms: Vec<(Box<str>, u32)> =
             engine.model.forms().map(|(f, id)| (Box::from(f), id)).collect();
         for (form, id) in forms {
-            engine.lexicon.insert(form, Lex { model: id, ..EMPTY_LEX });
+            engine.lexicon.entry_or_insert_with(&form, || EMPTY_LEX).model = id;
         }
         let mut condition_ids: FxHashMap<String, u32> = FxHashMap::default();
         for (dict_index, dict) in dicts.iter().enumerate() {
@@ -227,7 +236,6 @@ impl Engine {
             }
         }
         engine.conditions = condition_ids.len();
-        engine.add_variants();
         engine.build_typo_index();
         engine
     }
@@ -238,28 +246,44 @@ impl Engine {
     }
 
     fn lex_mut(&mut self, form: &str) -> &mut Lex {
-        if !self.lexicon.contains_key(form) {
-            self.lexicon.insert(Box::from(form), EMPTY_LEX);
-        }
-        self.lexicon.get_mut(form).expect("just inserted")
+        self.lexicon.entry_or_insert_with(form, || EMPTY_LEX)
     }
 
+    /// The trie word for `form`. A form and its regular inflections share one
+    /// trie word, whichever of them is interned first.
     fn phrase_word(&mut self, form: &str) -> u32 {
-        let next = self.phrase_words.len() as u32;
-        let lex = self.lex_mut(form);
-        if lex.word == NONE {
-            lex.word = next;
+        if let Some(lex) = self.lexicon.get(form) {
+            if lex.word != NONE {
+                return lex.word;
+            }
         }
-        let id = lex.word;
-        if id == next {
-            self.phrase_words.push(Box::from(form));
+        let forms = variants::inflections(form);
+        let id = forms
+            .iter()
+            .filter_map(|f| self.lexicon.get(f).map(|l| l.word))
+            .find(|&w| w != NONE)
+            .unwrap_or_else(|| {
+                self.phrase_words.push(Box::from(form));
+                (self.phrase_words.len() - 1) as u32
+            });
+        for f in std::iter::once(form).chain(forms.iter().map(String::as_str)) {
+            let lex = self.lex_mut(f);
+            if lex.word == NONE {
+                lex.word = id;
+            }
         }
         id
     }
 
-    fn phrase_ids(&mut self, phrase: &str) -> Vec<u32> {
-        let forms: Vec<String> = text::words(phrase).map(|w| lower(w.text)).collect();
-        forms.iter().map(|f| self.phrase_word(f)).collect()
+    /// Trie words of a phrase, and for each word whether punctuation stands
+    /// before it inside the phrase ("accuracy, precision").
+    fn phrase_ids(&mut self, phrase: &str) -> (Vec<u32>, Vec<bool>) {
+        let words: Vec<(String, bool)> = text::words(phrase)
+            .enumerate()
+            .map(|(i, w)| (lower(w.text), i > 0 && w.break_before))
+            .collect();
+        let ids = words.iter().map(|(f, _)| self.phrase_word(f)).collect();
+        (ids, words.into_iter().map(|(_, b)| b).collect())
     }
 
     fn add_entry(
@@ -302,7 +326,7 @@ impl Engine {
             }
             return;
         }
-        let words = self.phrase_ids(&entry.artifact);
+        let (words, breaks) = self.phrase_ids(&entry.artifact);
         let mut conditions = CompiledConditions {
             within: entry.conditions.within,
             ..Default::default()
@@ -313,9 +337,12 @@ impl Engine {
             }
             let id = condition_ids.len() as u32;
             condition_ids.insert(phrase.to_string(), id);
-            let ids = engine.phrase_ids(phrase);
+            let (ids, breaks) = engine.phrase_ids(phrase);
             if !ids.is_empty() {
                 engine.trie.insert(&ids, Terminal::Condition(id));
+                engine.condition_breaks.push(breaks);
+            } else {
+                engine.condition_breaks.push(Vec::new());
             }
             id
         };
@@ -336,6 +363,7 @@ impl Engine {
         self.phrases.push(Phrase {
             artifact: entry.artifact.clone(),
             words,
+            breaks,
             originals: entry.originals.clone(),
             dict,
             kind,
@@ -343,25 +371,6 @@ impl Engine {
             uncertain: entry.uncertain,
             papers: entry.papers,
         });
-    }
-
-    /// Maps inflected forms of every phrase word to the same trie word, unless the
-    /// form is a phrase word of its own.
-    fn add_variants(&mut self) {
-        let words: Vec<(u32, Box<str>)> = self
-            .phrase_words
-            .iter()
-            .enumerate()
-            .map(|(i, w)| (i as u32, w.clone()))
-            .collect();
-        for (id, word) in words {
-            for form in variants::inflections(&word) {
-                let lex = self.lex_mut(&form);
-                if lex.word == NONE {
-                    lex.word = id;
-                }
-            }
-        }
     }
 
     fn build_typo_index(&mut self) {
@@ -383,7 +392,10 @@ impl Engine {
     /// A phrase word within one edit (insertion, deletion, substitution or swap of
     /// neighbours) of an unknown word `form` of six letters or more.
     fn typo_match(&self, form: &str) -> Option<u32> {
-        if form.chars().count() < MIN_TYPO_LEN || !form.chars().all(char::is_alphabetic) {
+        if form.len() > MAX_TYPO_LEN
+            || form.chars().count() < MIN_TYPO_LEN
+            || !form.chars().all(char::is_alphabetic)
+        {
             return None;
         }
         let mut best: Option<u32> = None;
@@ -409,15 +421,15 @@ impl Engine {
         let mut typo = Vec::new();
         let mut buf = String::new();
         for (i, w) in words.iter().enumerate() {
-            let form = text::lowercase_into(w.text, &mut buf);
-            let entry = match self.lexicon.get(form) {
+            let entry = match self.lexicon.get(w.text) {
                 Some(l) => *l,
                 None => {
                     let number = w.has_digit();
                     let mut l = EMPTY_LEX;
                     if number {
                         l.model = self.model.id(text::NUMBER_TOKEN);
-                    } else if let Some(id) = self.typo_match(form) {
+                    } else if w.text.len() < MIN_TYPO_LEN || w.text.len() > MAX_TYPO_LEN {
+                    } else if let Some(id) = self.typo_match(text::lowercase_into(w.text, &mut buf)) {
                         l.word = id;
                         typo.push(i);
                     }
@@ -431,18 +443,8 @@ impl Engine {
             lex: &lex,
             typo: &typo,
         };
-        let mut findings = self.find_phrases(&doc, enabled);
-        let covered: FxHashSet<usize> = findings
-            .iter()
-            .flat_map(|f| {
-                let (s, e) = (f.start, f.end);
-                words
-                    .iter()
-                    .enumerate()
-                    .filter(move |(_, w)| w.start >= s && w.end <= e)
-                    .map(|(i, _)| i)
-            })
-            .collect();
+        let mut covered = vec![false; words.len()];
+        let mut findings = self.find_phrases(&doc, enabled, &mut covered);
         findings.extend(self.score_spun_words(&doc, &covered, enabled, findings.len()));
         findings.sort_by_key(|f| (f.start, f.end));
         Scan {
@@ -451,7 +453,12 @@ impl Engine {
         }
     }
 
-    fn find_phrases(&self, doc: &Document, enabled: &dyn Fn(usize) -> bool) -> Vec<Finding> {
+    fn find_phrases(
+        &self,
+        doc: &Document,
+        enabled: &dyn Fn(usize) -> bool,
+        covered: &mut [bool],
+    ) -> Vec<Finding> {
         let words = doc.words;
         let lex = doc.lex;
         let mut present = vec![false; self.conditions];
@@ -463,16 +470,28 @@ impl Engine {
             }
             let mut node = 0;
             let mut j = i;
-            while j < words.len() && lex[j].word != NONE && (j == i || !words[j].break_before) {
+            while j < words.len() && lex[j].word != NONE {
                 match self.trie.step(node, lex[j].word) {
                     Some(next) => node = next,
                     None => break,
                 }
                 j += 1;
+                // Punctuation inside the match must stand where the phrase has it.
+                let same_breaks = |breaks: &[bool]| {
+                    (i + 1..j).all(|k| !words[k].break_before || breaks.get(k - i) == Some(&true))
+                };
                 for t in &self.trie.terminals[node as usize] {
                     match *t {
-                        Terminal::Condition(c) => present[c as usize] = true,
-                        Terminal::Phrase(p) => matches.push((i, j, p)),
+                        Terminal::Condition(c) => {
+                            if same_breaks(&self.condition_breaks[c as usize]) {
+                                present[c as usize] = true
+                            }
+                        }
+                        Terminal::Phrase(p) => {
+                            if same_breaks(&self.phrases[p as usize].breaks) {
+                                matches.push((i, j, p))
+                            }
+                        }
                     }
                 }
             }
@@ -504,6 +523,7 @@ impl Engine {
                 continue;
             }
             next_free = j;
+            covered[i..j].fill(true);
             let typos = doc.typo.iter().filter(|&&t| t >= i && t < j).count();
             let conditional =
                 !phrase.conditions.requires.is_empty() || !phrase.conditions.excludes.is_empty();
@@ -567,14 +587,14 @@ impl Engine {
     fn score_spun_words(
         &self,
         doc: &Document,
-        covered: &FxHashSet<usize>,
+        covered: &[bool],
         enabled: &dyn Fn(usize) -> bool,
         phrase_findings: usize,
     ) -> Vec<Finding> {
         let candidates: Vec<usize> = (0..doc.words.len())
             .filter(|&i| {
                 let s = doc.lex[i].spun;
-                s != NONE && !covered.contains(&i) && enabled(self.spun[s as usize].dict as usize)
+                s != NONE && !covered[i] && enabled(self.spun[s as usize].dict as usize)
                     && !doc.words[i].has_digit()
             })
             .collect();
