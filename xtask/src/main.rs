@@ -8,11 +8,13 @@
 //! Usage: `cargo run -p xtask -- <generator> [options]`, see `--help`.
 
 mod ngrams;
+mod tortured;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("ngrams") => std::process::exit(ngrams::main(&args[1..])),
+        Some(tortured::NAME) => std::process::exit(tortured::run(&args[1..])),
         _ => {
             eprintln!("usage: cargo run -p xtask -- <generator>");
             std::process::exit(2);
