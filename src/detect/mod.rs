@@ -193,6 +193,10 @@ pub struct Engine {
     phrases: Vec<Phrase>,
     trie: Trie,
     phrase_words: Vec<Box<str>>,
+    /// Phrase words as written in the dictionaries (not generated inflections):
+    /// the forms a typo is measured against.
+    typo_forms: Vec<Box<str>>,
+    written_forms: rustc_hash::FxHashSet<Box<str>>,
     typo_index: FxHashMap<Box<str>, Vec<u32>>,
     proximity: FxHashMap<u32, Vec<u32>>,
     conditions: usize,
@@ -216,6 +220,8 @@ impl Engine {
             phrases: Vec::new(),
             trie: Trie::new(),
             phrase_words: Vec::new(),
+            typo_forms: Vec::new(),
+            written_forms: Default::default(),
             typo_index: FxHashMap::default(),
             proximity: FxHashMap::default(),
             conditions: 0,
@@ -252,6 +258,9 @@ impl Engine {
     /// The trie word for `form`. A form and its regular inflections share one
     /// trie word, whichever of them is interned first.
     fn phrase_word(&mut self, form: &str) -> u32 {
+        if self.written_forms.insert(Box::from(form)) {
+            self.typo_forms.push(Box::from(form));
+        }
         if let Some(lex) = self.lexicon.get(form) {
             if lex.word != NONE {
                 return lex.word;
@@ -374,36 +383,40 @@ impl Engine {
     }
 
     fn build_typo_index(&mut self) {
-        for (id, word) in self.phrase_words.iter().enumerate() {
+        for (index, word) in self.typo_forms.iter().enumerate() {
             if word.chars().count() < MIN_TYPO_LEN || !word.chars().all(char::is_alphabetic) {
                 continue;
             }
             for form in variants::deletions(word) {
-                self.typo_index.entry(form.into()).or_default().push(id as u32);
+                self.typo_index.entry(form.into()).or_default().push(index as u32);
             }
-            self.typo_index.entry(word.clone()).or_default().push(id as u32);
+            self.typo_index.entry(word.clone()).or_default().push(index as u32);
         }
         for ids in self.typo_index.values_mut() {
             ids.sort_unstable();
             ids.dedup();
         }
+        self.written_forms = Default::default();
     }
 
     /// A phrase word within one edit (insertion, deletion, substitution or swap of
     /// neighbours) of an unknown word `form` of six letters or more.
-    fn typo_match(&self, form: &str) -> Option<u32> {
+    fn typo_match(&self, form: &str) -> Vec<u32> {
         if form.len() > MAX_TYPO_LEN
             || form.chars().count() < MIN_TYPO_LEN
             || !form.chars().all(char::is_alphabetic)
         {
-            return None;
+            return Vec::new();
         }
-        let mut best: Option<u32> = None;
+        let mut found: Vec<u32> = Vec::new();
         let mut consider = |ids: Option<&Vec<u32>>| {
-            for &id in ids.into_iter().flatten() {
-                let candidate = &self.phrase_words[id as usize];
-                if strsim::osa_distance(form, candidate) <= 1 && best.is_none_or(|b| id < b) {
-                    best = Some(id);
+            for &index in ids.into_iter().flatten() {
+                let candidate = &self.typo_forms[index as usize];
+                if strsim::osa_distance(form, candidate) <= 1 {
+                    let id = self.lexicon.get(candidate).map_or(NONE, |l| l.word);
+                    if id != NONE && !found.contains(&id) {
+                        found.push(id);
+                    }
                 }
             }
         };
@@ -411,7 +424,8 @@ impl Engine {
         for deletion in variants::deletions(form) {
             consider(self.typo_index.get(deletion.as_str()));
         }
-        best
+        found.sort_unstable();
+        found
     }
 
     /// Finds every candidate in `text` and scores it.
@@ -429,9 +443,12 @@ impl Engine {
                     if number {
                         l.model = self.model.id(text::NUMBER_TOKEN);
                     } else if w.text.len() < MIN_TYPO_LEN || w.text.len() > MAX_TYPO_LEN {
-                    } else if let Some(id) = self.typo_match(text::lowercase_into(w.text, &mut buf)) {
-                        l.word = id;
-                        typo.push(i);
+                    } else {
+                        let found = self.typo_match(text::lowercase_into(w.text, &mut buf));
+                        if let Some(&first) = found.first() {
+                            l.word = first;
+                            typo.push((i, found));
+                        }
                     }
                     l
                 }
@@ -468,33 +485,7 @@ impl Engine {
             if lex[i].word == NONE {
                 continue;
             }
-            let mut node = 0;
-            let mut j = i;
-            while j < words.len() && lex[j].word != NONE {
-                match self.trie.step(node, lex[j].word) {
-                    Some(next) => node = next,
-                    None => break,
-                }
-                j += 1;
-                // Punctuation inside the match must stand where the phrase has it.
-                let same_breaks = |breaks: &[bool]| {
-                    (i + 1..j).all(|k| !words[k].break_before || breaks.get(k - i) == Some(&true))
-                };
-                for t in &self.trie.terminals[node as usize] {
-                    match *t {
-                        Terminal::Condition(c) => {
-                            if same_breaks(&self.condition_breaks[c as usize]) {
-                                present[c as usize] = true
-                            }
-                        }
-                        Terminal::Phrase(p) => {
-                            if same_breaks(&self.phrases[p as usize].breaks) {
-                                matches.push((i, j, p))
-                            }
-                        }
-                    }
-                }
-            }
+            self.walk(doc, i, i, 0, &mut present, &mut matches);
             if let Some(entries) = self.proximity.get(&lex[i].word) {
                 for &p in entries {
                     if let Some(end) = self.proximity_match(doc, i, p) {
@@ -524,7 +515,7 @@ impl Engine {
             }
             next_free = j;
             covered[i..j].fill(true);
-            let typos = doc.typo.iter().filter(|&&t| t >= i && t < j).count();
+            let typos = doc.typo.iter().filter(|t| t.0 >= i && t.0 < j).count();
             let conditional =
                 !phrase.conditions.requires.is_empty() || !phrase.conditions.excludes.is_empty();
             let mut confidence: f64 = if conditional { 0.95 } else { 0.9 };
@@ -546,6 +537,52 @@ impl Engine {
             });
         }
         out
+    }
+
+    /// Follows the trie from `node` at word `j` of a match that began at word
+    /// `i`, recording every condition and phrase that ends on the way. A word
+    /// read through a typo may stand for several trie words: each is tried.
+    fn walk(
+        &self,
+        doc: &Document,
+        i: usize,
+        j: usize,
+        node: u32,
+        present: &mut [bool],
+        matches: &mut Vec<(usize, usize, u32)>,
+    ) {
+        let words = doc.words;
+        if j >= words.len() || doc.lex[j].word == NONE {
+            return;
+        }
+        let single = [doc.lex[j].word];
+        let choices: &[u32] = match doc.typo.binary_search_by_key(&j, |t| t.0) {
+            Ok(k) => &doc.typo[k].1,
+            Err(_) => &single,
+        };
+        for &word in choices {
+            let Some(next) = self.trie.step(node, word) else { continue };
+            let end = j + 1;
+            // Punctuation inside the match must stand where the phrase has it.
+            let same_breaks = |breaks: &[bool]| {
+                (i + 1..end).all(|k| !words[k].break_before || breaks.get(k - i) == Some(&true))
+            };
+            for t in &self.trie.terminals[next as usize] {
+                match *t {
+                    Terminal::Condition(c) => {
+                        if same_breaks(&self.condition_breaks[c as usize]) {
+                            present[c as usize] = true
+                        }
+                    }
+                    Terminal::Phrase(p) => {
+                        if same_breaks(&self.phrases[p as usize].breaks) {
+                            matches.push((i, end, p))
+                        }
+                    }
+                }
+            }
+            self.walk(doc, i, end, next, present, matches);
+        }
     }
 
     /// For a proximity entry whose first word stands at `i`: the end of the
@@ -701,5 +738,6 @@ fn lower(s: &str) -> String {
 struct Document<'a, 't> {
     words: &'a [Word<'t>],
     lex: &'a [Lex],
-    typo: &'a [usize],
+    /// Words read through a typo, with the trie words they may stand for.
+    typo: &'a [(usize, Vec<u32>)],
 }
