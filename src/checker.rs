@@ -197,6 +197,12 @@ impl Checker {
         self.engine.dictionaries()
     }
 
+    /// Every candidate in `text` with its confidence and evidence, before
+    /// thresholds, allowlists and rendering: for studying the scoring.
+    pub fn findings(&self, text: &str) -> Vec<Finding> {
+        self.engine.scan(text, &|_| true).findings
+    }
+
     /// Checks `text` with the default options.
     pub fn check(&self, text: &str) -> Report {
         self.check_with(text, &CheckOptions::default())
@@ -336,6 +342,7 @@ impl Checker {
                 original_count,
                 left,
                 right,
+                ..
             } => {
                 let context = |w: &str| {
                     let mut s = String::new();

@@ -139,8 +139,12 @@ pub enum Evidence {
     },
     /// A spun word judged by its context.
     Context {
-        /// `fit(original) - fit(artifact)` in nats.
+        /// The whole evidence for the top original over the artifact, in nats.
         advantage: f64,
+        /// The part of it that comes from the neighbours (association).
+        context: f64,
+        /// The part of it that comes from the two words' frequencies.
+        rarity: f64,
         /// Occurrences of the artifact in the clean corpora.
         artifact_count: u32,
         /// Occurrences of the top original in the clean corpora.
@@ -202,6 +206,7 @@ pub struct Engine {
     conditions: usize,
     condition_breaks: Vec<Vec<bool>>,
     dicts: Vec<DictionaryInfo>,
+    tuning: Tuning,
 }
 
 /// Words this short are never matched with a typo.
@@ -226,6 +231,7 @@ impl Engine {
             proximity: FxHashMap::default(),
             conditions: 0,
             condition_breaks: Vec::new(),
+            tuning: Tuning::from_env(),
             dicts: dicts.iter().map(|d| d.info.clone()).collect(),
             model,
         };
@@ -611,12 +617,12 @@ impl Engine {
         let left = if words[i].break_before {
             self.model.break_id()
         } else {
-            model_of(i - 1)
+            self.model.neighbour(model_of(i - 1))
         };
         let right = match words.get(i + 1) {
             None => self.model.break_id(),
             Some(w) if w.break_before => self.model.break_id(),
-            Some(_) => model_of(i + 1),
+            Some(_) => self.model.neighbour(model_of(i + 1)),
         };
         (left, right)
     }
@@ -631,49 +637,71 @@ impl Engine {
         let candidates: Vec<usize> = (0..doc.words.len())
             .filter(|&i| {
                 let s = doc.lex[i].spun;
-                s != NONE && !covered[i] && enabled(self.spun[s as usize].dict as usize)
-                    && !doc.words[i].has_digit()
+                let word = &doc.words[i];
+                // Spinners look words up case-sensitively and leave capitalised
+                // words alone: a capital inside a sentence is a name ("Trump",
+                // "Best"). At a break it may be a sentence start and is kept,
+                // with a penalty below.
+                s != NONE
+                    && !covered[i]
+                    && enabled(self.spun[s as usize].dict as usize)
+                    && !word.has_digit()
+                    && (word.break_before || !word.is_capitalized())
             })
             .collect();
         if candidates.is_empty() {
             return Vec::new();
         }
+        let t = &self.tuning;
         let mut replaced = vec![NONE; doc.words.len()];
-        // Pass 1: a small prior; pass 2: the document's own spin rate, with
-        // neighbours that pass 1 found spun read as their originals.
-        let mut prior = PRIOR_SPIN_RATE;
+        // Expectation-maximisation of the document's spin rate: score every
+        // candidate under the current rate, re-estimate the rate from the
+        // scores, and read neighbours found spun as their originals.
+        let opportunities = t.spinnable_share * doc.words.len() as f64 + t.rate_pseudo_words;
+        let mut rate = t.base_rate;
         let mut scored = Vec::new();
-        for pass in 0..2 {
+        for pass in 0..t.passes {
             scored.clear();
-            let logit_prior = (prior / (1.0 - prior)).ln();
+            let logit_rate = (rate / (1.0 - rate)).ln();
             for &i in &candidates {
                 let spun = &self.spun[doc.lex[i].spun as usize];
                 let (left, right) = self.neighbour_ids(doc, i, &replaced);
-                let artifact_fit = self.model.fit(left, spun.model, right);
-                let mut ranked: Vec<(f64, usize)> = spun
+                let artifact_fit = self.model.association(left, spun.model, right);
+                let mut ranked: Vec<(f64, usize, f64, f64)> = spun
                     .originals
                     .iter()
                     .enumerate()
                     .map(|(rank, o)| {
-                        // Dictionary rank breaks near-ties.
-                        (self.model.fit(left, o.model, right) - 0.05 * rank as f64, rank)
+                        // The dictionary ranks originals by how many spinner
+                        // families produce the pair: a prior on the pair.
+                        let pair_prior = (t.pair_prior / (1.0 + rank as f64)).ln();
+                        // How much more common the original is counts, but
+                        // damped: the bigram counts are too sparse to trust a
+                        // frequent word's fit outright.
+                        let rarity = t.frequency_weight
+                            * self.model.ln_frequency_ratio(o.model, spun.model);
+                        let context = self.model.association(left, o.model, right);
+                        (context + rarity + pair_prior, rank, context - artifact_fit, rarity)
                     })
                     .collect();
                 ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
                 let advantage = ranked[0].0 - artifact_fit;
-                let confidence = sigmoid(advantage + logit_prior);
-                scored.push((i, advantage, confidence, ranked));
+                let mut logit = advantage + logit_rate;
+                if doc.words[i].is_capitalized() {
+                    logit -= t.capital_penalty;
+                }
+                scored.push((i, advantage, sigmoid(logit), ranked));
             }
-            if pass == 0 {
-                let evidence: f64 = scored.iter().map(|s| s.2).sum::<f64>()
-                    + PHRASE_WEIGHT * phrase_findings as f64;
-                prior = ((evidence + 0.1) / (candidates.len() as f64 + PRIOR_STRENGTH))
-                    .clamp(MIN_SPIN_RATE, MAX_SPIN_RATE);
+            let evidence: f64 = scored.iter().map(|s| s.2).sum::<f64>()
+                + t.phrase_weight * phrase_findings as f64;
+            rate = ((evidence + t.rate_pseudo_spins) / opportunities).clamp(t.min_rate, t.max_rate);
+            if pass + 1 < t.passes {
                 for (i, _, confidence, ranked) in &scored {
-                    if *confidence >= 0.5 {
-                        let spun = &self.spun[doc.lex[*i].spun as usize];
-                        replaced[*i] = spun.originals[ranked[0].1].model;
-                    }
+                    replaced[*i] = if *confidence >= 0.5 {
+                        self.spun[doc.lex[*i].spun as usize].originals[ranked[0].1].model
+                    } else {
+                        NONE
+                    };
                 }
             }
         }
@@ -698,12 +726,14 @@ impl Engine {
                     artifact: spun.artifact.clone(),
                     suggestions: ranked
                         .iter()
-                        .map(|&(_, r)| spun.originals[r].text.clone())
+                        .map(|r| spun.originals[r.1].text.clone())
                         .collect(),
                     confidence,
                     uncertain: spun.uncertain,
                     evidence: Evidence::Context {
                         advantage,
+                        context: ranked[0].2,
+                        rarity: ranked[0].3,
                         artifact_count: self.model.count(spun.model),
                         original_count: self.model.count(top.model),
                         left: side(left),
@@ -715,15 +745,82 @@ impl Engine {
     }
 }
 
-/// Spin rate assumed before looking at the document.
-const PRIOR_SPIN_RATE: f64 = 0.02;
-/// Pseudo-candidates that keep the document's spin-rate estimate low until the
-/// evidence is strong.
-const PRIOR_STRENGTH: f64 = 10.0;
-/// How many spun-word candidates one catalogued phrase counts for.
-const PHRASE_WEIGHT: f64 = 1.0;
-const MIN_SPIN_RATE: f64 = 0.005;
-const MAX_SPIN_RATE: f64 = 0.6;
+/// The numbers behind the scoring of single-word spun artifacts. `Default`
+/// gives the shipped values; the evaluation harness varies them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tuning {
+    /// Spin rate assumed before looking at the document.
+    pub base_rate: f64,
+    /// Lowest and highest document spin rate the estimate may reach.
+    pub min_rate: f64,
+    /// See `min_rate`.
+    pub max_rate: f64,
+    /// Share of a text's words a spinner could replace.
+    pub spinnable_share: f64,
+    /// Pseudo-words and pseudo-spins that keep the rate estimate near zero
+    /// until the evidence is strong.
+    pub rate_pseudo_words: f64,
+    /// See `rate_pseudo_words`.
+    pub rate_pseudo_spins: f64,
+    /// How many spun-word candidates one catalogued phrase counts for.
+    pub phrase_weight: f64,
+    /// Probability that a spinner which replaces the original produces this
+    /// artifact, for the dictionary's first original (divided by 1 + rank).
+    pub pair_prior: f64,
+    /// Log-odds taken off a capitalised candidate.
+    pub capital_penalty: f64,
+    /// Weight of `ln(count(original) / count(artifact))` in the evidence.
+    pub frequency_weight: f64,
+    /// Rounds of rate estimation.
+    pub passes: usize,
+}
+
+impl Default for Tuning {
+    fn default() -> Self {
+        Tuning {
+            base_rate: 0.002,
+            min_rate: 0.0005,
+            max_rate: 0.5,
+            spinnable_share: 0.5,
+            rate_pseudo_words: 20.0,
+            rate_pseudo_spins: 0.05,
+            phrase_weight: 1.0,
+            pair_prior: 0.3,
+            capital_penalty: 3.0,
+            frequency_weight: 0.5,
+            passes: 3,
+        }
+    }
+}
+
+impl Tuning {
+    /// Reads overrides from `UNSPUN_TUNING` (`name=value,name=value`), for
+    /// experiments with the evaluation harness.
+    pub fn from_env() -> Self {
+        let mut t = Tuning::default();
+        if let Ok(spec) = std::env::var("UNSPUN_TUNING") {
+            for item in spec.split(',').filter(|s| !s.is_empty()) {
+                let Some((k, v)) = item.split_once('=') else { continue };
+                let Ok(v) = v.trim().parse::<f64>() else { continue };
+                match k.trim() {
+                    "base_rate" => t.base_rate = v,
+                    "min_rate" => t.min_rate = v,
+                    "max_rate" => t.max_rate = v,
+                    "spinnable_share" => t.spinnable_share = v,
+                    "rate_pseudo_words" => t.rate_pseudo_words = v,
+                    "rate_pseudo_spins" => t.rate_pseudo_spins = v,
+                    "phrase_weight" => t.phrase_weight = v,
+                    "pair_prior" => t.pair_prior = v,
+                    "capital_penalty" => t.capital_penalty = v,
+                    "frequency_weight" => t.frequency_weight = v,
+                    "passes" => t.passes = v as usize,
+                    _ => {}
+                }
+            }
+        }
+        t
+    }
+}
 
 fn sigmoid(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
