@@ -249,3 +249,57 @@ mod tests {
         assert!(ContextModel::from_tsv("on\t5\n", "on\n").is_err());
     }
 }
+
+/// How common words are in present-day English at large, on the Zipf scale
+/// (log10 of occurrences per billion words: "the" is about 7.7, "spokesperson"
+/// 3.6, "conscionable" under 2). Far larger sources than the bigram counts stand
+/// behind it, so it tells a rare artifact ("conscionable") from a modern word
+/// the bigram corpora never saw ("spokesperson").
+#[derive(Debug, Clone, Default)]
+pub struct Frequencies {
+    zipf: FxHashMap<Box<str>, f32>,
+    floor: f32,
+}
+
+impl Frequencies {
+    /// Parses `word<TAB>zipf` lines (`#` lines skipped). Words below the file's
+    /// cut-off get `floor`.
+    pub fn from_tsv(text: &str, floor: f32) -> Result<Self, String> {
+        let mut zipf = FxHashMap::default();
+        for (i, line) in text.lines().enumerate() {
+            if line.starts_with('#') || line.is_empty() {
+                continue;
+            }
+            let (word, value) = line
+                .split_once('\t')
+                .ok_or_else(|| format!("frequencies line {}: expected word<TAB>zipf", i + 1))?;
+            let value: f32 = value
+                .parse()
+                .map_err(|_| format!("frequencies line {}: bad zipf value", i + 1))?;
+            zipf.insert(Box::from(word), value);
+        }
+        Ok(Frequencies { zipf, floor })
+    }
+
+    /// The Zipf frequency of a lower-case word or phrase (a phrase: its rarest word).
+    pub fn zipf(&self, form: &str) -> f32 {
+        if let Some(&z) = self.zipf.get(form) {
+            return z;
+        }
+        let mut words = crate::text::words(form).peekable();
+        if words.peek().is_none() {
+            return self.floor;
+        }
+        let mut lowest = f32::MAX;
+        let mut count = 0;
+        for w in words {
+            count += 1;
+            lowest = lowest.min(self.zipf.get(w.text).copied().unwrap_or(self.floor));
+        }
+        if count == 1 {
+            self.floor
+        } else {
+            lowest
+        }
+    }
+}

@@ -25,7 +25,7 @@ mod variants;
 use crate::dict::{Dictionary, DictionaryInfo, Entry};
 use crate::report::SpanKind;
 use crate::text::{self, Word};
-use context::{ContextModel, UNKNOWN};
+use context::{ContextModel, Frequencies, UNKNOWN};
 use lexicon::WordMap;
 use rustc_hash::FxHashMap;
 
@@ -53,6 +53,7 @@ const EMPTY_LEX: Lex = Lex {
 struct Original {
     text: String,
     model: u32,
+    zipf: f32,
 }
 
 /// A single-word spun artifact, merged over all dictionaries that list it.
@@ -60,6 +61,7 @@ struct Original {
 struct SpunWord {
     artifact: String,
     model: u32,
+    zipf: f32,
     originals: Vec<Original>,
     dict: u16,
     uncertain: bool,
@@ -145,10 +147,10 @@ pub enum Evidence {
         context: f64,
         /// The part of it that comes from the two words' frequencies.
         rarity: f64,
-        /// Occurrences of the artifact in the clean corpora.
-        artifact_count: u32,
-        /// Occurrences of the top original in the clean corpora.
-        original_count: u32,
+        /// Zipf frequency of the artifact in English at large.
+        artifact_zipf: f32,
+        /// Zipf frequency of the top original.
+        original_zipf: f32,
         /// Words on either side, as written (empty at a text edge or break).
         left: String,
         /// Word to the right, as written.
@@ -218,7 +220,7 @@ const MAX_TYPO_LEN: usize = 32;
 impl Engine {
     /// Compiles `dicts` (earlier dictionaries rank their originals first when two
     /// list the same artifact) with the context `model`.
-    pub fn new(dicts: Vec<Dictionary>, model: ContextModel) -> Self {
+    pub fn new(dicts: Vec<Dictionary>, model: ContextModel, frequencies: &Frequencies) -> Self {
         let mut engine = Engine {
             lexicon: WordMap::default(),
             spun: Vec::new(),
@@ -244,7 +246,13 @@ impl Engine {
         let mut condition_ids: FxHashMap<String, u32> = FxHashMap::default();
         for (dict_index, dict) in dicts.iter().enumerate() {
             for entry in &dict.entries {
-                engine.add_entry(dict_index as u16, dict.info.kind, entry, &mut condition_ids);
+                engine.add_entry(
+                    dict_index as u16,
+                    dict.info.kind,
+                    entry,
+                    &mut condition_ids,
+                    frequencies,
+                );
             }
         }
         engine.conditions = condition_ids.len();
@@ -307,6 +315,7 @@ impl Engine {
         kind: SpanKind,
         entry: &Entry,
         condition_ids: &mut FxHashMap<String, u32>,
+        frequencies: &Frequencies,
     ) {
         let word_count = text::words(&entry.artifact).count();
         if kind == SpanKind::SpunWord && word_count == 1 && entry.conditions.is_empty() {
@@ -317,6 +326,7 @@ impl Engine {
                 .map(|o| Original {
                     text: o.clone(),
                     model: self.model.id(&text::model_form(o)),
+                    zipf: frequencies.zipf(&o.to_lowercase()),
                 })
                 .collect();
             let model = self.model.id(&form);
@@ -324,6 +334,7 @@ impl Engine {
             if existing == NONE {
                 let index = self.spun.len() as u32;
                 self.spun.push(SpunWord {
+                    zipf: frequencies.zipf(&form),
                     artifact: form.clone(),
                     model,
                     originals,
@@ -679,7 +690,8 @@ impl Engine {
                         // damped: the bigram counts are too sparse to trust a
                         // frequent word's fit outright.
                         let rarity = t.frequency_weight
-                            * self.model.ln_frequency_ratio(o.model, spun.model);
+                            * f64::from(o.zipf - spun.zipf)
+                            * std::f64::consts::LN_10;
                         let context = self.model.association(left, o.model, right);
                         (context + rarity + pair_prior, rank, context - artifact_fit, rarity)
                     })
@@ -734,8 +746,8 @@ impl Engine {
                         advantage,
                         context: ranked[0].2,
                         rarity: ranked[0].3,
-                        artifact_count: self.model.count(spun.model),
-                        original_count: self.model.count(top.model),
+                        artifact_zipf: spun.zipf,
+                        original_zipf: top.zipf,
                         left: side(left),
                         right: side(right),
                     },
