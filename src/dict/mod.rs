@@ -111,7 +111,7 @@ pub mod embedded {
         include_str!("../../dictionaries/tortured-phrases.tsv"),
     );
     /// All artifact dictionaries above.
-    pub const ALL: [(&str, &str); 3] = [SPUN_WORDS, SPUN_WORDS_CURATED, TORTURED_PHRASES];
+    pub const ALL: [(&str, &str); 3] = [SPUN_WORDS_CURATED, SPUN_WORDS, TORTURED_PHRASES];
 
     /// Unigram counts of the context model (Brown corpus and nlp-corpus).
     pub const MODEL_UNIGRAMS: &str = include_str!("../../dictionaries/model/unigrams.tsv");
