@@ -345,7 +345,7 @@ impl Checker {
                 m
             }
             Evidence::Context {
-                advantage,
+                context: fit,
                 artifact_zipf,
                 original_zipf,
                 left,
@@ -365,32 +365,32 @@ impl Checker {
                     }
                     s
                 };
-                let mut m = format!(
-                    "\u{201c}{written}\u{201d} looks like a thesaurus swap for \u{201c}{top}\u{201d}: "
-                );
-                if original_zipf - artifact_zipf >= 2.0 {
-                    m.push_str(&format!(
+                let mut reasons = Vec::new();
+                if *artifact_zipf < 3.0 && original_zipf - artifact_zipf >= 2.0 {
+                    reasons.push(format!(
                         "it is rare in English ({}, against {} for \u{201c}{top}\u{201d})",
                         per_words(*artifact_zipf),
                         per_words(*original_zipf)
                     ));
-                    if *advantage > 0.7 {
-                        m.push_str(&format!(
-                            ", and \u{201c}{}\u{201d} reads about {} times more likely here",
-                            context(&top),
-                            likelihood_ratio(*advantage)
-                        ));
-                    }
-                } else {
-                    m.push_str(&format!(
-                        "\u{201c}{}\u{201d} is about {} times more likely than \u{201c}{}\u{201d} in clean English",
+                }
+                if *fit > 0.7 {
+                    reasons.push(format!(
+                        "\u{201c}{}\u{201d} fits the context about {} times better than \u{201c}{}\u{201d} in clean English",
                         context(&top),
-                        likelihood_ratio(*advantage),
+                        likelihood_ratio(*fit),
                         context(written)
                     ));
                 }
-                m.push('.');
-                m
+                if reasons.is_empty() {
+                    reasons.push(
+                        "the slot suits the original's word class and the text shows other spinning artifacts"
+                            .to_string(),
+                    );
+                }
+                format!(
+                    "\u{201c}{written}\u{201d} looks like a thesaurus swap for \u{201c}{top}\u{201d}: {}.",
+                    reasons.join("; ")
+                )
             }
         };
         Span {

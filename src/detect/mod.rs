@@ -793,7 +793,7 @@ impl Engine {
 /// Weight of the Zipf gap when ranking originals.
 const RANK_GAP_WEIGHT: f64 = 1.0;
 /// Penalty per place down the dictionary's list when ranking originals.
-const RANK_ORDER_PENALTY: f64 = 0.3;
+const RANK_ORDER_PENALTY: f64 = 1.0;
 
 /// One original's standing against the artifact.
 #[derive(Debug, Clone)]
@@ -915,7 +915,7 @@ impl Default for Tuning {
             spun_density: 1.0,
             spun_doc_closed_boost: 2.0,
             spun_doc_curated_boost: 1.5,
-            max_density: 5.0,
+            max_density: 3.0,
             phrase_weight: 1.0,
         }
     }
