@@ -221,8 +221,8 @@ mod tests {
 
     fn tiny() -> ContextModel {
         ContextModel::from_tsv(
-            "<b>\t100\non\t50\nfriday\t10\nconnected\t5\nto\t60\n",
-            "on\tfriday\t8\nconnected\tto\t4\n<b>\ton\t5\n",
+            "<b>\t10000\non\t5000\nfriday\t1000\nconnected\t500\nto\t6000\nzebra\t3\n",
+            "on\tfriday\t800\nconnected\tto\t400\n<b>\ton\t500\non\tzebra\t2\n",
         )
         .unwrap()
     }
@@ -232,8 +232,15 @@ mod tests {
         let m = tiny();
         let (b, on, friday, connected, to) =
             (m.id("<b>"), m.id("on"), m.id("friday"), m.id("connected"), m.id("to"));
-        assert!(m.fit(b, on, friday) > m.fit(b, connected, friday) + 2.0);
-        assert!(m.fit(b, connected, to) > m.fit(b, on, to));
+        assert!(m.association(b, on, friday) > m.association(b, connected, friday) + 2.0);
+        assert!(m.association(b, connected, to) > m.association(b, on, to));
+    }
+
+    #[test]
+    fn rare_neighbours_are_pooled_into_one_class() {
+        let m = tiny();
+        assert_eq!(m.neighbour(m.id("zebra")), m.neighbour(UNKNOWN));
+        assert_ne!(m.neighbour(m.id("friday")), m.neighbour(UNKNOWN));
     }
 
     #[test]

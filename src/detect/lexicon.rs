@@ -101,9 +101,10 @@ mod tests {
         assert_eq!(m.get("SuperCalifragilistic"), Some(&1));
         assert_eq!(m.get("Été"), Some(&2));
         assert_eq!(m.get("A"), Some(&3));
-        // Bytes next to the letter range are not case-folded.
-        assert_eq!(m.get("z@[`{"), Some(&4));
-        assert_eq!(m.get("Z@[`{"), None);
+        // Letters fold; the bytes next to the letter range ('@', '[') do not.
+        assert_eq!(m.get("Z@[`{"), Some(&4));
+        assert_eq!(m.get("z`[`{"), None);
+        assert_eq!(m.get("z@{`{"), None);
         assert_eq!(m.get("arsenics"), None);
     }
 
