@@ -1,13 +1,32 @@
 //! unspun finds article-spinning artifacts in text and gives back the unspun text.
 //!
+//! A spinner swaps words for thesaurus synonyms of the wrong sense ("as" becomes
+//! "arsenic", "on Friday" becomes "connected Friday", "artificial intelligence"
+//! becomes "counterfeit consciousness"). unspun flags each artifact as a [`Span`]
+//! with the likely original as a suggestion, scores the document and repairs it.
+//!
+//! ```
+//! let checker = unspun::Checker::new();
+//! let report = checker.check("The travel comes arsenic Mexico has worked to negociate with the Trump medication.");
+//! assert_eq!(report.fixed.as_deref(), Some("The travel comes as Mexico has worked to negotiate with the Trump administration."));
+//! ```
+//!
 //! The pipeline, one module per stage:
-//! [`text`] (words with byte offsets) -> [`dict`] (candidate matches from
-//! dictionaries) -> [`detect`] (context scoring) -> [`report`] (spans with fixes,
-//! document score) -> [`repair`] (fixed text and diffs).
+//! [`text`] (words with byte offsets) -> [`dict`] (dictionary files) ->
+//! [`detect`] (candidate matches and context scoring) -> [`score`] (document
+//! verdict) -> [`report`] (spans with fixes) -> [`repair`] (fixed text and diffs).
 //!
 //! The CLI and the HTTP server are thin faces over [`Checker`].
 
+pub mod checker;
+pub mod detect;
+pub mod dict;
+pub mod error;
+pub mod repair;
 pub mod report;
+pub mod score;
 pub mod text;
 
+pub use checker::{CheckOptions, Checker, CheckerBuilder, DEFAULT_FIX_THRESHOLD, DEFAULT_MIN_CONFIDENCE};
+pub use error::{Error, Result};
 pub use report::{Report, Span, SpanKind, Verdict};

@@ -7,15 +7,16 @@
 //!
 //! Usage: `cargo run -p xtask -- <generator> [options]`, see `--help`.
 
+mod ngrams;
 mod spun_words;
+mod tortured;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
-        Some(spun_words::GENERATOR) => {
-            let repo_root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-            std::process::exit(spun_words::run(&repo_root, &args[1..]))
-        }
+        Some("ngrams") => std::process::exit(ngrams::main(&args[1..])),
+        Some(spun_words::GENERATOR) => std::process::exit(spun_words::run(&args[1..])),
+        Some(tortured::NAME) => std::process::exit(tortured::run(&args[1..])),
         _ => {
             eprintln!("usage: cargo run -p xtask -- <generator>");
             std::process::exit(2);

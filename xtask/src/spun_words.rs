@@ -195,6 +195,14 @@ impl Family {
     }
 }
 
+/// The repository root (the parent of the `xtask` crate).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives inside the repository")
+        .to_path_buf()
+}
+
 /// Where the generator reads its sources from.
 #[derive(Debug, Clone)]
 pub struct Sources {
@@ -920,8 +928,9 @@ pub fn generate(sources: &Sources) -> io::Result<String> {
 /// Flags: `--wordnet DIR`, `--mythes FILE`, `--unigrams FILE`, `--min-count N`,
 /// `--output FILE`, `--check`, `--explain ARTIFACT` (prints how an artifact is
 /// produced and ranked, instead of writing). Returns the process exit code.
-pub fn run(repo_root: &Path, args: &[String]) -> i32 {
-    let mut sources = Sources::defaults(repo_root);
+pub fn run(args: &[String]) -> i32 {
+    let repo_root = repo_root();
+    let mut sources = Sources::defaults(&repo_root);
     let mut output = repo_root.join(OUTPUT_PATH);
     let mut check = false;
     let mut explain = Vec::new();

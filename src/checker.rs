@@ -1,0 +1,403 @@
+//! The library's front door: [`Checker`] turns a text into a [`Report`].
+
+use crate::detect::context::ContextModel;
+use crate::detect::{Engine, Evidence, Finding};
+use crate::dict::{self, Dictionary, DictionaryInfo};
+use crate::error::{Error, Result};
+use crate::report::{Report, Span, SpanKind};
+use crate::text::{match_case, LineIndex};
+use crate::{repair, score};
+use rustc_hash::FxHashSet;
+use std::sync::Arc;
+
+/// Spans below this confidence are not reported unless asked for.
+pub const DEFAULT_MIN_CONFIDENCE: f64 = 0.5;
+/// Spans at or above this confidence have their top suggestion applied in `fixed`.
+pub const DEFAULT_FIX_THRESHOLD: f64 = 0.5;
+
+/// Per-check options. `Default` gives the documented defaults.
+///
+/// ```
+/// let options = unspun::CheckOptions { allow: vec!["arsenic".into()], ..Default::default() };
+/// let report = unspun::Checker::new().check_with("It comes arsenic Mexico works.", &options).unwrap();
+/// assert!(report.spans.is_empty());
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckOptions {
+    /// Spans below this confidence are left out of the report (0..1).
+    pub min_confidence: f64,
+    /// Spans at or above this confidence are fixed in `fixed` (0..1).
+    pub fix_threshold: f64,
+    /// Words, phrases or rule ids never to flag (case-insensitive).
+    pub allow: Vec<String>,
+    /// Names of the dictionaries to use; `None` uses all loaded ones.
+    pub dictionaries: Option<Vec<String>>,
+    /// Put the fixed text in the report.
+    pub include_fixed: bool,
+    /// Put a unified diff of input against fixed text in the report.
+    pub include_diff: bool,
+    /// File name shown in the diff headers.
+    pub diff_name: String,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        CheckOptions {
+            min_confidence: DEFAULT_MIN_CONFIDENCE,
+            fix_threshold: DEFAULT_FIX_THRESHOLD,
+            allow: Vec::new(),
+            dictionaries: None,
+            include_fixed: true,
+            include_diff: true,
+            diff_name: "text".into(),
+        }
+    }
+}
+
+/// Checks texts for spinning artifacts. Cheap to clone (the compiled
+/// dictionaries are shared) and safe to use from many threads.
+///
+/// ```
+/// let checker = unspun::Checker::new();
+/// let report = checker.check("Noem will travel to Mexico connected Friday to conscionable with Sheinbaum.");
+/// let found: Vec<_> = report.spans.iter().map(|s| (s.text.as_str(), s.suggestions[0].as_str())).collect();
+/// assert_eq!(found, [("connected", "on"), ("conscionable", "just")]);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Checker {
+    engine: Arc<Engine>,
+    allow: Arc<FxHashSet<String>>,
+}
+
+/// Builds a [`Checker`] from the embedded dictionaries and/or files.
+#[derive(Debug, Default)]
+pub struct CheckerBuilder {
+    user: Vec<Dictionary>,
+    allow: Vec<String>,
+    no_defaults: bool,
+}
+
+impl CheckerBuilder {
+    /// Adds a dictionary file's contents (see [`crate::dict`] for the format).
+    /// `path` names it in errors.
+    pub fn dictionary_text(mut self, path: &str, text: &str) -> Result<Self> {
+        let mut d = dict::parse_dictionary(path, text)?;
+        d.info.embedded = false;
+        self.user.push(d);
+        Ok(self)
+    }
+
+    /// Reads and adds a dictionary file.
+    pub fn dictionary_file(self, path: &str) -> Result<Self> {
+        let text = read(path)?;
+        self.dictionary_text(path, &text)
+    }
+
+    /// Adds an allowlist file's contents: words or phrases never to flag.
+    pub fn allowlist_text(mut self, path: &str, text: &str) -> Result<Self> {
+        self.allow.extend(dict::parse_allowlist(path, text)?);
+        Ok(self)
+    }
+
+    /// Reads and adds an allowlist file.
+    pub fn allowlist_file(self, path: &str) -> Result<Self> {
+        let text = read(path)?;
+        self.allowlist_text(path, &text)
+    }
+
+    /// Leaves out the embedded artifact dictionaries (the context model stays).
+    pub fn without_default_dictionaries(mut self) -> Self {
+        self.no_defaults = true;
+        self
+    }
+
+    /// Compiles everything into a checker.
+    pub fn build(self) -> Result<Checker> {
+        let mut dicts = Vec::new();
+        let mut names = FxHashSet::default();
+        // User dictionaries first: their originals rank first.
+        for d in self.user {
+            if !names.insert(d.info.name.clone()) {
+                return Err(Error::Dictionary {
+                    path: d.info.name.clone(),
+                    line: 1,
+                    reason: format!("a dictionary named `{}` is already loaded", d.info.name),
+                });
+            }
+            dicts.push(d);
+        }
+        if !self.no_defaults {
+            for d in embedded_dictionaries() {
+                if names.insert(d.info.name.clone()) {
+                    dicts.push(d);
+                }
+            }
+        }
+        let model = embedded_model();
+        Ok(Checker {
+            engine: Arc::new(Engine::new(dicts, model)),
+            allow: Arc::new(self.allow.into_iter().collect()),
+        })
+    }
+}
+
+fn read(path: &str) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        path: path.to_string(),
+        source,
+    })?;
+    String::from_utf8(bytes).map_err(|e| Error::Dictionary {
+        path: path.to_string(),
+        line: 1 + e.as_bytes()[..e.utf8_error().valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count(),
+        reason: "not valid UTF-8".into(),
+    })
+}
+
+fn embedded_dictionaries() -> Vec<Dictionary> {
+    dict::embedded::ALL
+        .iter()
+        .map(|(name, text)| {
+            let mut d = dict::parse_dictionary(name, text)
+                .unwrap_or_else(|e| panic!("embedded dictionary is invalid: {e}"));
+            d.info.embedded = true;
+            d
+        })
+        .collect()
+}
+
+fn embedded_model() -> ContextModel {
+    ContextModel::from_tsv(dict::embedded::MODEL_UNIGRAMS, dict::embedded::MODEL_BIGRAMS)
+        .unwrap_or_else(|e| panic!("embedded context model is invalid: {e}"))
+}
+
+impl Default for Checker {
+    fn default() -> Self {
+        Checker::new()
+    }
+}
+
+impl Checker {
+    /// A checker with the embedded default dictionaries.
+    pub fn new() -> Self {
+        CheckerBuilder::default()
+            .build()
+            .expect("embedded dictionaries are valid")
+    }
+
+    /// Starts a [`CheckerBuilder`] for custom dictionaries and allowlists.
+    pub fn builder() -> CheckerBuilder {
+        CheckerBuilder::default()
+    }
+
+    /// The loaded dictionaries.
+    pub fn dictionaries(&self) -> &[DictionaryInfo] {
+        self.engine.dictionaries()
+    }
+
+    /// Checks `text` with the default options.
+    pub fn check(&self, text: &str) -> Report {
+        self.check_with(text, &CheckOptions::default())
+            .expect("default options are valid")
+    }
+
+    /// Checks `options` without checking a text: the errors [`Checker::check_with`]
+    /// would give.
+    pub fn validate(&self, options: &CheckOptions) -> Result<()> {
+        for (option, value) in [
+            ("min_confidence", options.min_confidence),
+            ("fix_threshold", options.fix_threshold),
+        ] {
+            if !(0.0..=1.0).contains(&value) {
+                return Err(Error::InvalidOption {
+                    option,
+                    reason: format!("{value} is not between 0 and 1"),
+                });
+            }
+        }
+        if let Some(names) = &options.dictionaries {
+            for name in names {
+                if !self.dictionaries().iter().any(|d| &d.name == name) {
+                    return Err(Error::UnknownDictionary {
+                        name: name.clone(),
+                        known: self
+                            .dictionaries()
+                            .iter()
+                            .map(|d| d.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks `text` with `options`. Fails only on invalid options.
+    pub fn check_with(&self, text: &str, options: &CheckOptions) -> Result<Report> {
+        self.validate(options)?;
+        let dicts = self.dictionaries();
+        let enabled: Vec<bool> = dicts
+            .iter()
+            .map(|d| {
+                options
+                    .dictionaries
+                    .as_ref()
+                    .is_none_or(|names| names.contains(&d.name))
+            })
+            .collect();
+        let scan = self.engine.scan(text, &|d| enabled[d]);
+        let allow: FxHashSet<String> = options.allow.iter().map(|a| a.to_lowercase()).collect();
+        let lines = LineIndex::new(text);
+        let mut spans = Vec::new();
+        let mut fix_safe = Vec::new();
+        for finding in &scan.findings {
+            if finding.confidence < options.min_confidence {
+                continue;
+            }
+            let rule = format!(
+                "{}/{}/{}",
+                finding.kind.as_str(),
+                dicts[finding.dict].name,
+                finding.artifact.replace(' ', "-")
+            );
+            let written = text[finding.start..finding.end].to_lowercase();
+            let allowed = |set: &FxHashSet<String>| {
+                set.contains(&finding.artifact) || set.contains(&written) || set.contains(&rule)
+            };
+            if allowed(&allow) || allowed(&self.allow) {
+                continue;
+            }
+            spans.push(self.render(text, &lines, finding, rule));
+            fix_safe.push(!finding.uncertain);
+        }
+        let words = scan.words;
+        let (score, verdict) = score::judge(&spans, words);
+        let mut safe = fix_safe.into_iter();
+        let fixed = repair::apply(text, &spans, options.fix_threshold, |_| {
+            safe.next().unwrap_or(false)
+        });
+        let diff = options
+            .include_diff
+            .then(|| repair::unified_diff(&options.diff_name, text, &fixed));
+        Ok(Report {
+            score,
+            verdict,
+            words,
+            spans,
+            fixed: options.include_fixed.then_some(fixed),
+            diff,
+        })
+    }
+
+    fn render(&self, text: &str, lines: &LineIndex, f: &Finding, rule: String) -> Span {
+        let written = &text[f.start..f.end];
+        let (line, column) = lines.line_column(text, f.start);
+        let suggestions: Vec<String> = f.suggestions.iter().map(|s| match_case(written, s)).collect();
+        let top = suggestions.first().cloned().unwrap_or_default();
+        let message = match &f.evidence {
+            Evidence::Phrase {
+                typos,
+                papers,
+                conditional,
+            } => {
+                let mut m = format!(
+                    "\u{201c}{written}\u{201d} is a tortured phrase for \u{201c}{top}\u{201d}"
+                );
+                if f.kind == SpanKind::SpunWord {
+                    m = format!(
+                        "\u{201c}{written}\u{201d} is a known spinner artifact for \u{201c}{top}\u{201d}"
+                    );
+                }
+                let mut why = Vec::new();
+                if let Some(p) = papers {
+                    why.push(format!("Problematic Paper Screener fingerprint seen in {p} papers"));
+                }
+                if *conditional {
+                    why.push("its document conditions are met".into());
+                }
+                if *typos > 0 {
+                    why.push(format!("matched with {typos} one-letter typo(s)"));
+                }
+                if !why.is_empty() {
+                    m.push_str(&format!(" ({})", why.join("; ")));
+                }
+                if f.uncertain {
+                    m.push_str("; the original is uncertain, so it is not fixed automatically");
+                }
+                m.push('.');
+                m
+            }
+            Evidence::Context {
+                advantage,
+                artifact_count,
+                original_count,
+                left,
+                right,
+            } => {
+                let context = |w: &str| {
+                    let mut s = String::new();
+                    if !left.is_empty() {
+                        s.push_str(left);
+                        s.push(' ');
+                    }
+                    s.push_str(w);
+                    if !right.is_empty() {
+                        s.push(' ');
+                        s.push_str(right);
+                    }
+                    s
+                };
+                let mut m = format!(
+                    "\u{201c}{written}\u{201d} looks like a thesaurus swap for \u{201c}{top}\u{201d}: "
+                );
+                if *artifact_count * 100 < *original_count {
+                    m.push_str(&format!(
+                        "it is rare in clean English ({artifact_count} against {original_count} uses of \u{201c}{top}\u{201d})"
+                    ));
+                    if *advantage > 0.0 {
+                        m.push_str(&format!(
+                            ", and \u{201c}{}\u{201d} reads about {} times more likely here",
+                            context(&top),
+                            likelihood_ratio(*advantage)
+                        ));
+                    }
+                } else {
+                    m.push_str(&format!(
+                        "\u{201c}{}\u{201d} is about {} times more likely than \u{201c}{}\u{201d} in clean English",
+                        context(&top),
+                        likelihood_ratio(*advantage),
+                        context(written)
+                    ));
+                }
+                m.push('.');
+                m
+            }
+        };
+        Span {
+            start: f.start,
+            end: f.end,
+            line,
+            column,
+            text: written.to_string(),
+            kind: f.kind,
+            rule,
+            confidence: (f.confidence * 1000.0).round() / 1000.0,
+            message,
+            suggestions,
+        }
+    }
+}
+
+fn likelihood_ratio(advantage: f64) -> String {
+    let r = advantage.exp();
+    if r >= 1e6 {
+        "a million".into()
+    } else if r >= 100.0 {
+        format!("{}", (r / 10.0).round() as u64 * 10)
+    } else {
+        format!("{}", r.round().max(1.0) as u64)
+    }
+}

@@ -1,0 +1,198 @@
+//! The context model: how well does a word fit between its neighbours?
+//!
+//! A spinner swaps a word without regard to sense, so the artifact usually fits its
+//! slot worse than the original did: "connected Friday" against "on Friday",
+//! "Trump medication" against "Trump administration". The model scores a word `w`
+//! between a left neighbour `p` and a right neighbour `n` with a smoothed bigram
+//! language model,
+//!
+//! ```text
+//! fit(w) = ln P(w | p) + ln P(n | w)
+//! P(w | p) = (c(p, w) + mu * P(w)) / (c(p) + mu)          (Dirichlet smoothing)
+//! ```
+//!
+//! and the checker compares `fit(original) - fit(artifact)`. The counts come from
+//! clean edited English (Brown corpus and nlp-corpus, see `dictionaries/README.md`),
+//! shipped as text files and embedded in the binary.
+
+use rustc_hash::FxHashMap;
+
+/// Model id meaning "no information" (a word the model has never seen).
+pub const UNKNOWN: u32 = u32::MAX;
+
+/// Smoothing strength: how many pseudo-observations of the unigram distribution
+/// are mixed into each bigram distribution.
+const MU: f64 = 40.0;
+
+/// Unigram and bigram counts with the scoring formula above.
+#[derive(Debug, Clone)]
+pub struct ContextModel {
+    ids: FxHashMap<Box<str>, u32>,
+    unigram: Vec<u32>,
+    bigram: FxHashMap<u64, u32>,
+    total: f64,
+    vocabulary: f64,
+    break_id: u32,
+}
+
+impl ContextModel {
+    /// Builds the model from the text of `unigrams.tsv` (`word<TAB>count`) and
+    /// `bigrams.tsv` (`w1<TAB>w2<TAB>count`). Lines starting with `#` are skipped.
+    /// Malformed lines are an error naming the line.
+    pub fn from_tsv(unigrams: &str, bigrams: &str) -> Result<Self, String> {
+        let mut ids = FxHashMap::default();
+        let mut unigram = Vec::new();
+        let mut total = 0.0;
+        for (i, line) in unigrams.lines().enumerate() {
+            if line.starts_with('#') || line.is_empty() {
+                continue;
+            }
+            let (word, count) = line
+                .split_once('\t')
+                .ok_or_else(|| format!("unigrams line {}: expected word<TAB>count", i + 1))?;
+            let count: u32 = count
+                .parse()
+                .map_err(|_| format!("unigrams line {}: bad count", i + 1))?;
+            let id = unigram.len() as u32;
+            ids.insert(Box::from(word), id);
+            unigram.push(count);
+            total += f64::from(count);
+        }
+        let mut bigram = FxHashMap::default();
+        bigram.reserve(bigrams.len() / 16);
+        for (i, line) in bigrams.lines().enumerate() {
+            if line.starts_with('#') || line.is_empty() {
+                continue;
+            }
+            let mut fields = line.split('\t');
+            let (Some(a), Some(b), Some(c)) = (fields.next(), fields.next(), fields.next()) else {
+                return Err(format!("bigrams line {}: expected w1<TAB>w2<TAB>count", i + 1));
+            };
+            let count: u32 = c
+                .parse()
+                .map_err(|_| format!("bigrams line {}: bad count", i + 1))?;
+            let (Some(&a), Some(&b)) = (ids.get(a), ids.get(b)) else {
+                continue; // a pair whose words fell below the unigram cut-off
+            };
+            bigram.insert(pair_key(a, b), count);
+        }
+        let break_id = ids.get(crate::text::BREAK_TOKEN).copied().unwrap_or(UNKNOWN);
+        Ok(ContextModel {
+            vocabulary: unigram.len() as f64,
+            ids,
+            unigram,
+            bigram,
+            total: total.max(1.0),
+            break_id,
+        })
+    }
+
+    /// An empty model: every word fits every slot equally well.
+    pub fn empty() -> Self {
+        ContextModel::from_tsv("", "").expect("empty input parses")
+    }
+
+    /// The id of a model form (see [`crate::text::model_form`]), or [`UNKNOWN`].
+    pub fn id(&self, model_form: &str) -> u32 {
+        self.ids.get(model_form).copied().unwrap_or(UNKNOWN)
+    }
+
+    /// The id of the break token (punctuation or text edge).
+    pub fn break_id(&self) -> u32 {
+        self.break_id
+    }
+
+    /// Number of distinct words the model knows.
+    pub fn len(&self) -> usize {
+        self.unigram.len()
+    }
+
+    /// True when the model knows no word.
+    pub fn is_empty(&self) -> bool {
+        self.unigram.is_empty()
+    }
+
+    /// All model forms with their ids, for building the checker's lexicon.
+    pub fn forms(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.ids.iter().map(|(k, &v)| (&**k, v))
+    }
+
+    /// How often the word occurred in the clean corpora.
+    pub fn count(&self, id: u32) -> u32 {
+        if id == UNKNOWN {
+            0
+        } else {
+            self.unigram[id as usize]
+        }
+    }
+
+    fn unigram_p(&self, id: u32) -> f64 {
+        (f64::from(self.count(id)) + 0.5) / (self.total + 0.5 * self.vocabulary)
+    }
+
+    fn pair(&self, a: u32, b: u32) -> f64 {
+        if a == UNKNOWN || b == UNKNOWN {
+            return 0.0;
+        }
+        f64::from(self.bigram.get(&pair_key(a, b)).copied().unwrap_or(0))
+    }
+
+    /// `ln P(w | p)`; with an unknown `p`, the unigram probability of `w`.
+    pub fn ln_p_given_left(&self, p: u32, w: u32) -> f64 {
+        let pw = self.unigram_p(w);
+        if p == UNKNOWN {
+            return pw.ln();
+        }
+        ((self.pair(p, w) + MU * pw) / (f64::from(self.count(p)) + MU)).ln()
+    }
+
+    /// How well `w` fits between `p` and `n`: `ln P(w | p) + ln P(n | w)`. An
+    /// unknown right neighbour adds nothing (no evidence either way).
+    pub fn fit(&self, p: u32, w: u32, n: u32) -> f64 {
+        let left = self.ln_p_given_left(p, w);
+        if n == UNKNOWN {
+            return left;
+        }
+        left + self.ln_p_given_left(w, n)
+    }
+}
+
+#[inline]
+fn pair_key(a: u32, b: u32) -> u64 {
+    (u64::from(a) << 32) | u64::from(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tiny() -> ContextModel {
+        ContextModel::from_tsv(
+            "<b>\t100\non\t50\nfriday\t10\nconnected\t5\nto\t60\n",
+            "on\tfriday\t8\nconnected\tto\t4\n<b>\ton\t5\n",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn the_original_fits_its_slot_better_than_the_artifact() {
+        let m = tiny();
+        let (b, on, friday, connected, to) =
+            (m.id("<b>"), m.id("on"), m.id("friday"), m.id("connected"), m.id("to"));
+        assert!(m.fit(b, on, friday) > m.fit(b, connected, friday) + 2.0);
+        assert!(m.fit(b, connected, to) > m.fit(b, on, to));
+    }
+
+    #[test]
+    fn unknown_words_give_finite_scores() {
+        let m = tiny();
+        let f = m.fit(UNKNOWN, m.id("never-seen"), UNKNOWN);
+        assert!(f.is_finite() && f < 0.0);
+    }
+
+    #[test]
+    fn malformed_counts_are_errors() {
+        assert!(ContextModel::from_tsv("on\tmany\n", "").is_err());
+        assert!(ContextModel::from_tsv("on\t5\n", "on\n").is_err());
+    }
+}

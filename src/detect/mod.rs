@@ -1,0 +1,705 @@
+//! Detection: candidate matches from the dictionaries, then context scoring.
+//!
+//! Building ([`Engine::new`]) compiles every dictionary into one lexicon, a hash
+//! map from a word's lower-case surface form to what it can be: a word the
+//! context model knows, a word of a dictionary phrase, a single-word spun
+//! artifact. Checking then costs one hash probe per word of the text; only the
+//! few words that hit a dictionary go on to the slower stages:
+//!
+//! 1. phrases (tortured phrases, multi-word user entries) are followed through a
+//!    word trie; inflected forms ("learnings", "informations") map to the same
+//!    trie word, hyphens and line breaks are separators like spaces, and a word
+//!    of six letters or more that no lexicon knows is matched with one typo
+//!    (optimal string alignment distance via `strsim`);
+//! 2. PPS conditions (`requires`, `excludes`, `within`) are checked against the
+//!    phrases found anywhere in the document;
+//! 3. single-word spun artifacts are scored by [`context`]: how much better the
+//!    likely original fits between the neighbours than the artifact does, plus a
+//!    document-level prior that grows with the strong evidence found elsewhere in
+//!    the same text (spinners spin whole texts).
+
+pub mod context;
+mod lexicon;
+mod variants;
+
+use crate::dict::{Dictionary, DictionaryInfo, Entry};
+use crate::report::SpanKind;
+use crate::text::{self, Word};
+use context::{ContextModel, UNKNOWN};
+use lexicon::WordMap;
+use rustc_hash::FxHashMap;
+
+const NONE: u32 = u32::MAX;
+
+/// What one lower-case surface form can be.
+#[derive(Debug, Clone, Copy)]
+struct Lex {
+    /// Context-model id, or [`UNKNOWN`].
+    model: u32,
+    /// Phrase-word id in the trie, or [`NONE`].
+    word: u32,
+    /// Index into [`Engine::spun`], or [`NONE`].
+    spun: u32,
+}
+
+const EMPTY_LEX: Lex = Lex {
+    model: UNKNOWN,
+    word: NONE,
+    spun: NONE,
+};
+
+/// A likely original of a single-word artifact.
+#[derive(Debug, Clone)]
+struct Original {
+    text: String,
+    model: u32,
+}
+
+/// A single-word spun artifact, merged over all dictionaries that list it.
+#[derive(Debug, Clone)]
+struct SpunWord {
+    artifact: String,
+    model: u32,
+    originals: Vec<Original>,
+    dict: u16,
+    uncertain: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+struct CompiledConditions {
+    requires: Vec<Vec<u32>>,
+    excludes: Vec<u32>,
+    within: Option<u32>,
+}
+
+/// A phrase entry (or a single-word tortured phrase) matched through the trie.
+#[derive(Debug, Clone)]
+struct Phrase {
+    artifact: String,
+    words: Vec<u32>,
+    /// Whether punctuation stands before each word inside the artifact.
+    breaks: Vec<bool>,
+    originals: Vec<String>,
+    dict: u16,
+    kind: SpanKind,
+    conditions: CompiledConditions,
+    uncertain: bool,
+    papers: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Terminal {
+    Phrase(u32),
+    Condition(u32),
+}
+
+#[derive(Debug, Default, Clone)]
+struct Trie {
+    edges: FxHashMap<(u32, u32), u32>,
+    terminals: Vec<Vec<Terminal>>,
+}
+
+impl Trie {
+    fn new() -> Self {
+        Trie {
+            edges: FxHashMap::default(),
+            terminals: vec![Vec::new()],
+        }
+    }
+
+    fn insert(&mut self, words: &[u32], terminal: Terminal) {
+        let mut node = 0u32;
+        for &w in words {
+            let next = self.terminals.len() as u32;
+            node = *self.edges.entry((node, w)).or_insert_with(|| next);
+            if node == next {
+                self.terminals.push(Vec::new());
+            }
+        }
+        self.terminals[node as usize].push(terminal);
+    }
+
+    #[inline]
+    fn step(&self, node: u32, word: u32) -> Option<u32> {
+        self.edges.get(&(node, word)).copied()
+    }
+}
+
+/// Why a candidate was flagged; the checker turns it into a message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Evidence {
+    /// A catalogued phrase, possibly matched with inflection or a typo.
+    Phrase {
+        /// Number of words matched through a one-letter typo.
+        typos: usize,
+        /// Papers the PPS fingerprint retrieved.
+        papers: Option<u32>,
+        /// The entry had document conditions and they were met.
+        conditional: bool,
+    },
+    /// A spun word judged by its context.
+    Context {
+        /// `fit(original) - fit(artifact)` in nats.
+        advantage: f64,
+        /// Occurrences of the artifact in the clean corpora.
+        artifact_count: u32,
+        /// Occurrences of the top original in the clean corpora.
+        original_count: u32,
+        /// Words on either side, as written (empty at a text edge or break).
+        left: String,
+        /// Word to the right, as written.
+        right: String,
+    },
+}
+
+/// A candidate artifact with its confidence, before it is rendered as a span.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    /// Byte range in the text.
+    pub start: usize,
+    /// End of the byte range.
+    pub end: usize,
+    /// Family.
+    pub kind: SpanKind,
+    /// Index of the dictionary in [`Engine::dictionaries`].
+    pub dict: usize,
+    /// The dictionary's artifact (lower case).
+    pub artifact: String,
+    /// Ranked originals, lower case as in the dictionary.
+    pub suggestions: Vec<String>,
+    /// 0..1.
+    pub confidence: f64,
+    /// The top suggestion is a guess: never applied automatically.
+    pub uncertain: bool,
+    /// Why.
+    pub evidence: Evidence,
+}
+
+/// Candidates in one text, with the word count.
+#[derive(Debug, Clone, Default)]
+pub struct Scan {
+    /// Number of words.
+    pub words: usize,
+    /// Findings in text order (all of them, whatever their confidence).
+    pub findings: Vec<Finding>,
+}
+
+/// The compiled dictionaries and context model.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    lexicon: WordMap<Lex>,
+    model: ContextModel,
+    spun: Vec<SpunWord>,
+    phrases: Vec<Phrase>,
+    trie: Trie,
+    phrase_words: Vec<Box<str>>,
+    typo_index: FxHashMap<Box<str>, Vec<u32>>,
+    proximity: FxHashMap<u32, Vec<u32>>,
+    conditions: usize,
+    condition_breaks: Vec<Vec<bool>>,
+    dicts: Vec<DictionaryInfo>,
+}
+
+/// Words this short are never matched with a typo.
+const MIN_TYPO_LEN: usize = 6;
+/// Words this long are never matched with a typo (no dictionary word is that
+/// long, and the deletion search grows with the square of the length).
+const MAX_TYPO_LEN: usize = 32;
+
+impl Engine {
+    /// Compiles `dicts` (earlier dictionaries rank their originals first when two
+    /// list the same artifact) with the context `model`.
+    pub fn new(dicts: Vec<Dictionary>, model: ContextModel) -> Self {
+        let mut engine = Engine {
+            lexicon: WordMap::default(),
+            spun: Vec::new(),
+            phrases: Vec::new(),
+            trie: Trie::new(),
+            phrase_words: Vec::new(),
+            typo_index: FxHashMap::default(),
+            proximity: FxHashMap::default(),
+            conditions: 0,
+            condition_breaks: Vec::new(),
+            dicts: dicts.iter().map(|d| d.info.clone()).collect(),
+            model,
+        };
+        engine.lexicon.reserve(engine.model.len() + 16_384);
+        let forms: Vec<(Box<str>, u32)> =
+            engine.model.forms().map(|(f, id)| (Box::from(f), id)).collect();
+        for (form, id) in forms {
+            engine.lexicon.entry_or_insert_with(&form, || EMPTY_LEX).model = id;
+        }
+        let mut condition_ids: FxHashMap<String, u32> = FxHashMap::default();
+        for (dict_index, dict) in dicts.iter().enumerate() {
+            for entry in &dict.entries {
+                engine.add_entry(dict_index as u16, dict.info.kind, entry, &mut condition_ids);
+            }
+        }
+        engine.conditions = condition_ids.len();
+        engine.build_typo_index();
+        engine
+    }
+
+    /// The loaded dictionaries, in load order.
+    pub fn dictionaries(&self) -> &[DictionaryInfo] {
+        &self.dicts
+    }
+
+    fn lex_mut(&mut self, form: &str) -> &mut Lex {
+        self.lexicon.entry_or_insert_with(form, || EMPTY_LEX)
+    }
+
+    /// The trie word for `form`. A form and its regular inflections share one
+    /// trie word, whichever of them is interned first.
+    fn phrase_word(&mut self, form: &str) -> u32 {
+        if let Some(lex) = self.lexicon.get(form) {
+            if lex.word != NONE {
+                return lex.word;
+            }
+        }
+        let forms = variants::inflections(form);
+        let id = forms
+            .iter()
+            .filter_map(|f| self.lexicon.get(f).map(|l| l.word))
+            .find(|&w| w != NONE)
+            .unwrap_or_else(|| {
+                self.phrase_words.push(Box::from(form));
+                (self.phrase_words.len() - 1) as u32
+            });
+        for f in std::iter::once(form).chain(forms.iter().map(String::as_str)) {
+            let lex = self.lex_mut(f);
+            if lex.word == NONE {
+                lex.word = id;
+            }
+        }
+        id
+    }
+
+    /// Trie words of a phrase, and for each word whether punctuation stands
+    /// before it inside the phrase ("accuracy, precision").
+    fn phrase_ids(&mut self, phrase: &str) -> (Vec<u32>, Vec<bool>) {
+        let words: Vec<(String, bool)> = text::words(phrase)
+            .enumerate()
+            .map(|(i, w)| (lower(w.text), i > 0 && w.break_before))
+            .collect();
+        let ids = words.iter().map(|(f, _)| self.phrase_word(f)).collect();
+        (ids, words.into_iter().map(|(_, b)| b).collect())
+    }
+
+    fn add_entry(
+        &mut self,
+        dict: u16,
+        kind: SpanKind,
+        entry: &Entry,
+        condition_ids: &mut FxHashMap<String, u32>,
+    ) {
+        let word_count = text::words(&entry.artifact).count();
+        if kind == SpanKind::SpunWord && word_count == 1 && entry.conditions.is_empty() {
+            let form = lower(text::words(&entry.artifact).next().expect("one word").text);
+            let originals: Vec<Original> = entry
+                .originals
+                .iter()
+                .map(|o| Original {
+                    text: o.clone(),
+                    model: self.model.id(&text::model_form(o)),
+                })
+                .collect();
+            let model = self.model.id(&form);
+            let existing = self.lex_mut(&form).spun;
+            if existing == NONE {
+                let index = self.spun.len() as u32;
+                self.spun.push(SpunWord {
+                    artifact: form.clone(),
+                    model,
+                    originals,
+                    dict,
+                    uncertain: entry.uncertain,
+                });
+                self.lex_mut(&form).spun = index;
+            } else {
+                let spun = &mut self.spun[existing as usize];
+                for o in originals {
+                    if !spun.originals.iter().any(|x| x.text == o.text) {
+                        spun.originals.push(o);
+                    }
+                }
+            }
+            return;
+        }
+        let (words, breaks) = self.phrase_ids(&entry.artifact);
+        let mut conditions = CompiledConditions {
+            within: entry.conditions.within,
+            ..Default::default()
+        };
+        let mut condition = |engine: &mut Engine, phrase: &str| -> u32 {
+            if let Some(&id) = condition_ids.get(phrase) {
+                return id;
+            }
+            let id = condition_ids.len() as u32;
+            condition_ids.insert(phrase.to_string(), id);
+            let (ids, breaks) = engine.phrase_ids(phrase);
+            if !ids.is_empty() {
+                engine.trie.insert(&ids, Terminal::Condition(id));
+                engine.condition_breaks.push(breaks);
+            } else {
+                engine.condition_breaks.push(Vec::new());
+            }
+            id
+        };
+        for group in &entry.conditions.requires {
+            let ids = group.iter().map(|p| condition(self, p)).collect();
+            conditions.requires.push(ids);
+        }
+        for phrase in &entry.conditions.excludes {
+            let id = condition(self, phrase);
+            conditions.excludes.push(id);
+        }
+        let index = self.phrases.len() as u32;
+        if conditions.within.is_some() && words.len() > 1 {
+            self.proximity.entry(words[0]).or_default().push(index);
+        } else {
+            self.trie.insert(&words, Terminal::Phrase(index));
+        }
+        self.phrases.push(Phrase {
+            artifact: entry.artifact.clone(),
+            words,
+            breaks,
+            originals: entry.originals.clone(),
+            dict,
+            kind,
+            conditions,
+            uncertain: entry.uncertain,
+            papers: entry.papers,
+        });
+    }
+
+    fn build_typo_index(&mut self) {
+        for (id, word) in self.phrase_words.iter().enumerate() {
+            if word.chars().count() < MIN_TYPO_LEN || !word.chars().all(char::is_alphabetic) {
+                continue;
+            }
+            for form in variants::deletions(word) {
+                self.typo_index.entry(form.into()).or_default().push(id as u32);
+            }
+            self.typo_index.entry(word.clone()).or_default().push(id as u32);
+        }
+        for ids in self.typo_index.values_mut() {
+            ids.sort_unstable();
+            ids.dedup();
+        }
+    }
+
+    /// A phrase word within one edit (insertion, deletion, substitution or swap of
+    /// neighbours) of an unknown word `form` of six letters or more.
+    fn typo_match(&self, form: &str) -> Option<u32> {
+        if form.len() > MAX_TYPO_LEN
+            || form.chars().count() < MIN_TYPO_LEN
+            || !form.chars().all(char::is_alphabetic)
+        {
+            return None;
+        }
+        let mut best: Option<u32> = None;
+        let mut consider = |ids: Option<&Vec<u32>>| {
+            for &id in ids.into_iter().flatten() {
+                let candidate = &self.phrase_words[id as usize];
+                if strsim::osa_distance(form, candidate) <= 1 && best.is_none_or(|b| id < b) {
+                    best = Some(id);
+                }
+            }
+        };
+        consider(self.typo_index.get(form));
+        for deletion in variants::deletions(form) {
+            consider(self.typo_index.get(deletion.as_str()));
+        }
+        best
+    }
+
+    /// Finds every candidate in `text` and scores it.
+    pub fn scan(&self, text: &str, enabled: &dyn Fn(usize) -> bool) -> Scan {
+        let words: Vec<Word> = text::words(text).collect();
+        let mut lex = Vec::with_capacity(words.len());
+        let mut typo = Vec::new();
+        let mut buf = String::new();
+        for (i, w) in words.iter().enumerate() {
+            let entry = match self.lexicon.get(w.text) {
+                Some(l) => *l,
+                None => {
+                    let number = w.has_digit();
+                    let mut l = EMPTY_LEX;
+                    if number {
+                        l.model = self.model.id(text::NUMBER_TOKEN);
+                    } else if w.text.len() < MIN_TYPO_LEN || w.text.len() > MAX_TYPO_LEN {
+                    } else if let Some(id) = self.typo_match(text::lowercase_into(w.text, &mut buf)) {
+                        l.word = id;
+                        typo.push(i);
+                    }
+                    l
+                }
+            };
+            lex.push(entry);
+        }
+        let doc = Document {
+            words: &words,
+            lex: &lex,
+            typo: &typo,
+        };
+        let mut covered = vec![false; words.len()];
+        let mut findings = self.find_phrases(&doc, enabled, &mut covered);
+        findings.extend(self.score_spun_words(&doc, &covered, enabled, findings.len()));
+        findings.sort_by_key(|f| (f.start, f.end));
+        Scan {
+            words: words.len(),
+            findings,
+        }
+    }
+
+    fn find_phrases(
+        &self,
+        doc: &Document,
+        enabled: &dyn Fn(usize) -> bool,
+        covered: &mut [bool],
+    ) -> Vec<Finding> {
+        let words = doc.words;
+        let lex = doc.lex;
+        let mut present = vec![false; self.conditions];
+        // (first word, one past last word, phrase index, typos)
+        let mut matches: Vec<(usize, usize, u32)> = Vec::new();
+        for i in 0..words.len() {
+            if lex[i].word == NONE {
+                continue;
+            }
+            let mut node = 0;
+            let mut j = i;
+            while j < words.len() && lex[j].word != NONE {
+                match self.trie.step(node, lex[j].word) {
+                    Some(next) => node = next,
+                    None => break,
+                }
+                j += 1;
+                // Punctuation inside the match must stand where the phrase has it.
+                let same_breaks = |breaks: &[bool]| {
+                    (i + 1..j).all(|k| !words[k].break_before || breaks.get(k - i) == Some(&true))
+                };
+                for t in &self.trie.terminals[node as usize] {
+                    match *t {
+                        Terminal::Condition(c) => {
+                            if same_breaks(&self.condition_breaks[c as usize]) {
+                                present[c as usize] = true
+                            }
+                        }
+                        Terminal::Phrase(p) => {
+                            if same_breaks(&self.phrases[p as usize].breaks) {
+                                matches.push((i, j, p))
+                            }
+                        }
+                    }
+                }
+            }
+            if let Some(entries) = self.proximity.get(&lex[i].word) {
+                for &p in entries {
+                    if let Some(end) = self.proximity_match(doc, i, p) {
+                        matches.push((i, end, p));
+                    }
+                }
+            }
+        }
+        let holds = |p: &Phrase| {
+            p.conditions.requires.iter().all(|g| g.iter().any(|&c| present[c as usize]))
+                && !p.conditions.excludes.iter().any(|&c| present[c as usize])
+        };
+        // Leftmost-longest, then the most attested fingerprint.
+        matches.sort_by(|a, b| {
+            a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then_with(|| {
+                let pa = self.phrases[a.2 as usize].papers.unwrap_or(0);
+                let pb = self.phrases[b.2 as usize].papers.unwrap_or(0);
+                pb.cmp(&pa)
+            })
+        });
+        let mut out = Vec::new();
+        let mut next_free = 0;
+        for (i, j, p) in matches {
+            let phrase = &self.phrases[p as usize];
+            if i < next_free || !enabled(phrase.dict as usize) || !holds(phrase) {
+                continue;
+            }
+            next_free = j;
+            covered[i..j].fill(true);
+            let typos = doc.typo.iter().filter(|&&t| t >= i && t < j).count();
+            let conditional =
+                !phrase.conditions.requires.is_empty() || !phrase.conditions.excludes.is_empty();
+            let mut confidence: f64 = if conditional { 0.95 } else { 0.9 };
+            confidence -= 0.1 * typos as f64;
+            out.push(Finding {
+                start: words[i].start,
+                end: words[j - 1].end,
+                kind: phrase.kind,
+                dict: phrase.dict as usize,
+                artifact: phrase.artifact.clone(),
+                suggestions: phrase.originals.clone(),
+                confidence: confidence.clamp(0.0, 1.0),
+                uncertain: phrase.uncertain || phrase.conditions.within.is_some(),
+                evidence: Evidence::Phrase {
+                    typos,
+                    papers: phrase.papers,
+                    conditional,
+                },
+            });
+        }
+        out
+    }
+
+    /// For a proximity entry whose first word stands at `i`: the end of the
+    /// smallest window after `i` holding all its words, if within the slop.
+    fn proximity_match(&self, doc: &Document, i: usize, p: u32) -> Option<usize> {
+        let phrase = &self.phrases[p as usize];
+        let window = phrase.words.len() + phrase.conditions.within.unwrap_or(0) as usize;
+        let end = (i + window).min(doc.words.len());
+        let mut last = i;
+        for &w in &phrase.words[1..] {
+            let at = (i + 1..end).find(|&k| doc.lex[k].word == w)?;
+            last = last.max(at);
+        }
+        Some(last + 1)
+    }
+
+    fn neighbour_ids(&self, doc: &Document, i: usize, replaced: &[u32]) -> (u32, u32) {
+        let words = doc.words;
+        let model_of = |k: usize| {
+            if replaced[k] != NONE {
+                replaced[k]
+            } else {
+                doc.lex[k].model
+            }
+        };
+        let left = if words[i].break_before {
+            self.model.break_id()
+        } else {
+            model_of(i - 1)
+        };
+        let right = match words.get(i + 1) {
+            None => self.model.break_id(),
+            Some(w) if w.break_before => self.model.break_id(),
+            Some(_) => model_of(i + 1),
+        };
+        (left, right)
+    }
+
+    fn score_spun_words(
+        &self,
+        doc: &Document,
+        covered: &[bool],
+        enabled: &dyn Fn(usize) -> bool,
+        phrase_findings: usize,
+    ) -> Vec<Finding> {
+        let candidates: Vec<usize> = (0..doc.words.len())
+            .filter(|&i| {
+                let s = doc.lex[i].spun;
+                s != NONE && !covered[i] && enabled(self.spun[s as usize].dict as usize)
+                    && !doc.words[i].has_digit()
+            })
+            .collect();
+        if candidates.is_empty() {
+            return Vec::new();
+        }
+        let mut replaced = vec![NONE; doc.words.len()];
+        // Pass 1: a small prior; pass 2: the document's own spin rate, with
+        // neighbours that pass 1 found spun read as their originals.
+        let mut prior = PRIOR_SPIN_RATE;
+        let mut scored = Vec::new();
+        for pass in 0..2 {
+            scored.clear();
+            let logit_prior = (prior / (1.0 - prior)).ln();
+            for &i in &candidates {
+                let spun = &self.spun[doc.lex[i].spun as usize];
+                let (left, right) = self.neighbour_ids(doc, i, &replaced);
+                let artifact_fit = self.model.fit(left, spun.model, right);
+                let mut ranked: Vec<(f64, usize)> = spun
+                    .originals
+                    .iter()
+                    .enumerate()
+                    .map(|(rank, o)| {
+                        // Dictionary rank breaks near-ties.
+                        (self.model.fit(left, o.model, right) - 0.05 * rank as f64, rank)
+                    })
+                    .collect();
+                ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+                let advantage = ranked[0].0 - artifact_fit;
+                let confidence = sigmoid(advantage + logit_prior);
+                scored.push((i, advantage, confidence, ranked));
+            }
+            if pass == 0 {
+                let evidence: f64 = scored.iter().map(|s| s.2).sum::<f64>()
+                    + PHRASE_WEIGHT * phrase_findings as f64;
+                prior = ((evidence + 0.1) / (candidates.len() as f64 + PRIOR_STRENGTH))
+                    .clamp(MIN_SPIN_RATE, MAX_SPIN_RATE);
+                for (i, _, confidence, ranked) in &scored {
+                    if *confidence >= 0.5 {
+                        let spun = &self.spun[doc.lex[*i].spun as usize];
+                        replaced[*i] = spun.originals[ranked[0].1].model;
+                    }
+                }
+            }
+        }
+        scored
+            .into_iter()
+            .map(|(i, advantage, confidence, ranked)| {
+                let spun = &self.spun[doc.lex[i].spun as usize];
+                let word = doc.words[i];
+                let top = &spun.originals[ranked[0].1];
+                let side = |k: Option<usize>| {
+                    k.and_then(|k| doc.words.get(k))
+                        .map(|w| w.text.to_string())
+                        .unwrap_or_default()
+                };
+                let left = if word.break_before { None } else { i.checked_sub(1) };
+                let right = doc.words.get(i + 1).filter(|w| !w.break_before).map(|_| i + 1);
+                Finding {
+                    start: word.start,
+                    end: word.end,
+                    kind: SpanKind::SpunWord,
+                    dict: spun.dict as usize,
+                    artifact: spun.artifact.clone(),
+                    suggestions: ranked
+                        .iter()
+                        .map(|&(_, r)| spun.originals[r].text.clone())
+                        .collect(),
+                    confidence,
+                    uncertain: spun.uncertain,
+                    evidence: Evidence::Context {
+                        advantage,
+                        artifact_count: self.model.count(spun.model),
+                        original_count: self.model.count(top.model),
+                        left: side(left),
+                        right: side(right),
+                    },
+                }
+            })
+            .collect()
+    }
+}
+
+/// Spin rate assumed before looking at the document.
+const PRIOR_SPIN_RATE: f64 = 0.02;
+/// Pseudo-candidates that keep the document's spin-rate estimate low until the
+/// evidence is strong.
+const PRIOR_STRENGTH: f64 = 10.0;
+/// How many spun-word candidates one catalogued phrase counts for.
+const PHRASE_WEIGHT: f64 = 1.0;
+const MIN_SPIN_RATE: f64 = 0.005;
+const MAX_SPIN_RATE: f64 = 0.6;
+
+fn sigmoid(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+fn lower(s: &str) -> String {
+    let mut buf = String::new();
+    text::lowercase_into(s, &mut buf);
+    buf
+}
+
+struct Document<'a, 't> {
+    words: &'a [Word<'t>],
+    lex: &'a [Lex],
+    typo: &'a [usize],
+}

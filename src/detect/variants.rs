@@ -1,0 +1,94 @@
+//! Word forms a spinner or a typist produces from a dictionary word: regular
+//! inflections (so "profound learnings" matches "profound learning") and the
+//! one-letter deletions behind typo matching.
+
+/// Regular inflections of a lower-case word: plural, past, -ing, and the
+/// singular of a plural. Irregular forms are not generated; they rarely occur in
+/// the catalogued phrases.
+///
+/// ```ignore
+/// assert!(inflections("learning").contains(&"learnings".to_string()));
+/// ```
+pub fn inflections(word: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if word.len() < 3 || !word.bytes().all(|b| b.is_ascii_lowercase()) {
+        return out;
+    }
+    let bytes = word.as_bytes();
+    let last = bytes[bytes.len() - 1];
+    let before_last = bytes[bytes.len() - 2];
+    let vowel = |b: u8| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u');
+    let stem = &word[..word.len() - 1];
+    // plural / third person
+    if word.ends_with('s') || word.ends_with('x') || word.ends_with('z') || word.ends_with("ch") || word.ends_with("sh") {
+        out.push(format!("{word}es"));
+    } else if last == b'y' && !vowel(before_last) {
+        out.push(format!("{stem}ies"));
+    } else {
+        out.push(format!("{word}s"));
+    }
+    // past
+    if last == b'e' {
+        out.push(format!("{word}d"));
+    } else if last == b'y' && !vowel(before_last) {
+        out.push(format!("{stem}ied"));
+    } else {
+        out.push(format!("{word}ed"));
+    }
+    // -ing
+    if last == b'e' && before_last != b'e' {
+        out.push(format!("{stem}ing"));
+    } else {
+        out.push(format!("{word}ing"));
+    }
+    // singular of a plural
+    if let Some(s) = word.strip_suffix("ies") {
+        out.push(format!("{s}y"));
+    } else if let Some(s) = word.strip_suffix("es") {
+        out.push(s.to_string());
+        out.push(format!("{s}e"));
+    } else if let Some(s) = word.strip_suffix('s') {
+        if !s.ends_with('s') {
+            out.push(s.to_string());
+        }
+    }
+    out.retain(|f| f != word && f.len() >= 3);
+    out
+}
+
+/// Every string made by deleting one character of `word`.
+pub fn deletions(word: &str) -> Vec<String> {
+    let chars: Vec<(usize, char)> = word.char_indices().collect();
+    let mut out = Vec::with_capacity(chars.len());
+    for &(i, c) in &chars {
+        let mut s = String::with_capacity(word.len());
+        s.push_str(&word[..i]);
+        s.push_str(&word[i + c.len_utf8()..]);
+        out.push(s);
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inflections_cover_plural_past_and_ing() {
+        assert!(inflections("learning").contains(&"learnings".into()));
+        assert!(inflections("information").contains(&"informations".into()));
+        assert!(inflections("study").contains(&"studies".into()));
+        assert!(inflections("studies").contains(&"study".into()));
+        assert!(inflections("produce").contains(&"producing".into()));
+        assert!(inflections("classes").contains(&"class".into()));
+        assert!(inflections("a").is_empty());
+    }
+
+    #[test]
+    fn deletions_drop_one_character_each() {
+        assert_eq!(deletions("abc"), ["ab", "ac", "bc"]);
+        assert_eq!(deletions("aab"), ["aa", "ab"]);
+    }
+}
