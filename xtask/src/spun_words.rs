@@ -13,67 +13,78 @@
 //!
 //! # Plausible originals
 //!
-//! Spinners look words up by exact, case-sensitive surface form, so originals are
-//! lower-case surface forms (no lemmatising: `increased` is spun only because
-//! `increased` is itself a thesaurus entry). The set is every English function word
-//! (listed in [`FUNCTION_WORDS`], because spun news is dominated by spun
-//! prepositions, conjunctions, modals and adverbs) plus every alphabetic word with
-//! at least [`DEFAULT_MIN_COUNT`] occurrences in the unigram counts of clean English
-//! (`dictionaries/model/unigrams.tsv`, about 2.7 million tokens of Brown and
-//! nlp-corpus). That count is roughly four per million words: rarer originals add
-//! many artifact lines that almost never occur in news copy. Words that spinners
-//! leave alone ([`UNSPUN_WORDS`]: `a`, `the`, `not`, `but`, the capital-only `i`)
-//! are not originals.
+//! Spinners look words up by exact surface form, so originals are lower-case
+//! surface forms (no lemmatising: `increased` is spun only because `increased` is
+//! itself a thesaurus entry). The set is every English function word (listed in
+//! [`FUNCTION_WORDS`], because spun news is dominated by spun prepositions,
+//! conjunctions, modals and adverbs) plus every alphabetic word with at least
+//! [`DEFAULT_MIN_COUNT`] occurrences in the unigram counts of clean English
+//! (`dictionaries/model/unigrams.tsv`, about 3.1 million tokens of Brown and
+//! nlp-corpus), which is about 3 per million words: rarer originals mostly add
+//! originals to artifacts that are already listed, and lines for artifacts that
+//! news copy practically never contains. Left out are words that spinners leave
+//! alone ([`UNSPUN_WORDS`]: `a`, `the`, `not`, `but`, the capital-only `i`) and
+//! names, which WordNet has only capitalised (`london`, `american`): the counts are
+//! lower-cased, but a capitalised word is never spun.
 //!
 //! # Spinner families (the `via=` tags)
 //!
 //! - `wn-rule`: the deterministic WordNet rule that reproduces most measured
-//!   artifacts: among the synsets that literally contain the form, prefer
-//!   adjective, then noun, then verb, then adverb synsets; take the first synset in
-//!   WordNet sense order with another single-word lemma and use its first such
-//!   lemma; an adjective synset without another lemma yields the alphabetically
-//!   first lemma of its "similar to" synsets (`in -> successful`).
+//!   artifacts: among the synsets that contain the form, prefer adjective, then
+//!   noun, then verb, then adverb synsets; take the first synset in WordNet sense
+//!   order with another single-word lemma and use its first such lemma; an
+//!   adjective synset without another lemma yields the alphabetically first lemma
+//!   of its "similar to" synsets (`in -> successful`).
 //! - `wn-senses`: spinners that walk WordNet in its own part-of-speech order (noun,
 //!   verb, adjective, adverb) and keep a few senses: the first other single-word
 //!   lemma of each of the first [`SENSES_PER_POS`] synsets of every part of speech
 //!   (`in -> inch|indiana`, `or -> oregon`, `can -> tin`, `will -> testament`,
 //!   `be -> beryllium`, `us -> america`).
-//! - `mythes`: the first term of every sense in the LibreOffice English thesaurus
-//!   (MyThes format), which is what "first synonym" spinners built on it insert
-//!   (`on -> connected`, `as -> arsenic`, `crime -> transgression`).
-//! - `mythes-more`: the next [`MYTHES_EXTRA_TERMS`] terms of every sense, for
-//!   spinners that pick at random among the leading synonyms.
+//! - `mythes`: the first single-word term of every sense in the LibreOffice English
+//!   thesaurus (MyThes format), which is what "first synonym" spinners built on it
+//!   insert (`on -> connected`, `as -> arsenic`, `crime -> transgression`,
+//!   `negotiate -> negociate`; `border -> borderline` skips `boundary line`).
+//! - `mythes-more`: the next [`MYTHES_EXTRA_TERMS`] plain synonyms of every sense,
+//!   for spinners that pick at random among the leading synonyms.
 //! - `two-hop`: text spun twice. Each hop is a single-choice spin (the `wn-rule`
-//!   pick, or one of the first two terms of the first MyThes sense), applied to the
-//!   result of the first (`while -> piece -> portion`).
+//!   pick, or the first single-word term of the first MyThes sense), applied to the
+//!   result of the first (`there -> location -> placement`).
 //!
-//! Antonyms listed by MyThes are never used; "generic", "similar" and "related"
-//! terms are, since spinners strip those labels. Lemmas with spaces, hyphens,
-//! digits or other non-letters are not single words to the checker's tokenizer
-//! and are dropped, which is also what an artifact list keyed on words needs.
+//! Lookups ignore case on the thesaurus side, as real spinners do (`us -> america`
+//! comes from the synset of "US"). Antonyms listed by MyThes are never used;
+//! "generic", "similar" and "related" terms are, since spinners strip those
+//! labels. Terms with spaces, hyphens, digits or other non-letters are not single
+//! words to the checker's tokenizer and are dropped.
 //!
 //! # Inversion and ranking
 //!
-//! Every (artifact, original) pair collects the families that produce it. An
-//! artifact's originals are ranked by the number of families (independent
-//! spinners agreeing is the best evidence), then by the earliest sense that
-//! produced the pair (spinners favour leading senses), then by the original's
-//! frequency, then alphabetically. At most [`MAX_ORIGINALS`] originals are kept.
+//! Every (artifact, original) pair collects the families that produce it and a
+//! *spin chance*: the chance that a spinner drawn from the families turns the
+//! original into the artifact, each family picking uniformly among its candidates
+//! for that original, with the families weighted by how common such spinners are
+//! ([`Family::weight`]: random picks and double spins count less). An artifact's
+//! originals are ranked by spin chance times the square root of the original's
+//! count (a damped posterior: how likely that original is behind an occurrence of
+//! the artifact), then by count, then alphabetically. At most [`MAX_ORIGINALS`]
+//! originals are kept; the checker picks among them by context.
 //!
 //! A pair is dropped when it is not evidence of spinning: the artifact equals the
-//! original, is not a single word, or is a true synonym (shares a WordNet synset or
-//! is a plain MyThes term of the original) that is at least [`COMMON_RATIO`] times
-//! more frequent than the original (`simply -> just`, `inch -> in`: a writer would
-//! have chosen that word anyway). Everything else stays, including common words
-//! such as `connected`, `successful` or `interest`: deciding whether a given
-//! occurrence is spun is the checker's job, by context.
+//! original or is not a single word, or the artifact is used, in a sense that
+//! could stand for the original, at least [`COMMON_RATIO`] times as often as the
+//! original is used at all (a shared WordNet synset weighted by its share of the
+//! artifact's tagged uses: `simply -> just` and `inch -> in` go, `argue -> reason`
+//! stays because `reason` is mostly a noun; for function-word artifacts, any
+//! sense: `fire -> on` goes). Everything else stays, including common words such
+//! as `connected`, `successful` or `interest`: deciding whether a given occurrence
+//! is spun is the checker's job, by context.
 //!
 //! # Size
 //!
-//! With the default count threshold the file has on the order of 20,000 artifact
-//! lines: large enough that any word a spinner makes from a common news word is
-//! there, small enough to review by artifact. Artifacts no thesaurus explains are
-//! kept by hand in `dictionaries/spun-words-curated.tsv`.
+//! With the default count threshold the file has about 19,000 artifact lines and
+//! 42,000 pairs (a threshold of 5 gives 23,000 lines, 20 gives 16,000): every word
+//! a spinner makes from a common news word is there, and one line per artifact
+//! keeps it reviewable. `--explain WORD` shows how a line came about. Artifacts no
+//! thesaurus explains are kept by hand in `dictionaries/spun-words-curated.tsv`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -161,9 +172,9 @@ pub enum Family {
     WordNetRule,
     /// First lemma of the first few synsets of every part of speech.
     WordNetSenses,
-    /// First term of every MyThes sense.
+    /// First single-word term of every MyThes sense.
     MyThes,
-    /// The next few terms of every MyThes sense.
+    /// The next few plain synonyms of every MyThes sense.
     MyThesMore,
     /// Two single-choice spins in a row.
     TwoHop,
@@ -187,6 +198,17 @@ impl Family {
             Family::MyThes => "mythes",
             Family::MyThesMore => "mythes-more",
             Family::TwoHop => "two-hop",
+        }
+    }
+
+    /// How common spinners of this family are, relative to the single-pick
+    /// families: picking among further synonyms is rarer than taking the first,
+    /// and spinning a text twice rarer still.
+    pub fn weight(self) -> f64 {
+        match self {
+            Family::WordNetRule | Family::WordNetSenses | Family::MyThes => 1.0,
+            Family::MyThesMore => 0.5,
+            Family::TwoHop => 0.25,
         }
     }
 
@@ -227,10 +249,11 @@ impl Sources {
         }
     }
 
-    /// True when the system thesauri (WordNet and MyThes) are readable.
+    /// True when the system thesauri (WordNet and MyThes) are there.
     pub fn thesauri_installed(&self) -> bool {
-        self.wordnet_dir.join("data.noun").is_file()
-            && self.wordnet_dir.join("index.noun").is_file()
+        ["data.noun", "index.noun", "cntlist.rev"]
+            .iter()
+            .all(|file| self.wordnet_dir.join(file).is_file())
             && self.mythes_file.is_file()
     }
 }
@@ -281,7 +304,8 @@ pub struct WordNet {
 }
 
 impl WordNet {
-    /// Reads the `data.*` and `index.*` files of a WordNet 3.0 database directory.
+    /// Reads the `data.*`, `index.*` and `cntlist.rev` files of a WordNet 3.0
+    /// database directory.
     pub fn load(dir: &Path) -> io::Result<WordNet> {
         let mut wordnet = WordNet::default();
         for pos in Pos::ADJECTIVE_FIRST {
@@ -408,6 +432,7 @@ impl WordNet {
     }
 }
 
+/// Parses a `data.*` line: offset, lemmas and "similar to" pointers.
 fn parse_data_line(line: &str) -> Option<(u32, Synset)> {
     let fields = line.split(" | ").next()?;
     let mut tokens = fields.split_ascii_whitespace();
@@ -453,6 +478,7 @@ fn parse_count_line(line: &str) -> Option<((String, Pos, usize), u32)> {
     Some(((lemma.replace('_', " "), pos, sense_number), count))
 }
 
+/// Parses an `index.*` line: the lemma and its synset offsets in sense order.
 fn parse_index_line(line: &str) -> Option<(String, Vec<u32>)> {
     let tokens: Vec<&str> = line.split_ascii_whitespace().collect();
     let lemma = tokens.first()?.replace('_', " ");
@@ -487,7 +513,7 @@ impl MyThes {
     /// Reads a MyThes `.dat` file (first line: its encoding; then `word|count`
     /// followed by `count` lines `(pos)|term|term...`).
     pub fn load(path: &Path) -> io::Result<MyThes> {
-        let bytes = fs::read(path)?;
+        let bytes = read_bytes(path)?;
         let first_line_end = bytes
             .iter()
             .position(|&b| b == b'\n')
@@ -569,7 +595,12 @@ pub struct Unigrams {
 impl Unigrams {
     /// Reads `word<TAB>count` lines; lines starting with `#` are headers.
     pub fn load(path: &Path) -> io::Result<Unigrams> {
-        let text = fs::read_to_string(path)?;
+        let text = String::from_utf8(read_bytes(path)?).map_err(|e| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("{}: {e}", path.display()),
+            )
+        })?;
         let mut counts = FxHashMap::default();
         for line in text.lines() {
             if line.starts_with('#') || line.trim().is_empty() {
@@ -606,7 +637,7 @@ fn is_single_word(text: &str) -> bool {
 }
 
 /// The single-choice spins the `two-hop` family chains: the `wn-rule` pick, then
-/// the first term of the first MyThes sense.
+/// the first single-word term of the first MyThes sense.
 fn single_choice_picks(form: &str, wordnet: &WordNet, mythes: &MyThes) -> Vec<String> {
     let rule = wordnet.rule_pick(form);
     let first_synonym = mythes.sense_terms(form).next().and_then(|terms| {
@@ -693,9 +724,9 @@ fn plausible_originals(
 struct PairEvidence {
     /// Bit set of [`Family::bit`].
     families: u8,
-    /// Chance that a spinner drawn at random from the families turns the original
-    /// into the artifact, each family picking uniformly among its distinct
-    /// candidates for that original.
+    /// Chance that a spinner drawn from the families (in proportion to
+    /// [`Family::weight`]) turns the original into the artifact, each family
+    /// picking uniformly among its distinct candidates for that original.
     spin_chance: f64,
 }
 
@@ -703,15 +734,15 @@ struct PairEvidence {
 #[derive(Debug, Default, Clone)]
 struct Stats {
     /// Plausible originals looked up.
-    pub originals: usize,
+    originals: usize,
     /// Artifact lines written.
-    pub artifacts: usize,
+    artifacts: usize,
     /// (artifact, original) pairs written.
-    pub pairs: usize,
+    pairs: usize,
     /// Pairs dropped because the artifact is too common to show a spin.
-    pub dropped_too_common: usize,
+    dropped_too_common: usize,
     /// Per family: pairs it produces, and lines whose top original it produces.
-    pub per_family: Vec<(Family, usize, usize)>,
+    per_family: Vec<(Family, usize, usize)>,
 }
 
 /// The simulated spins of every plausible original, before inversion.
@@ -732,6 +763,7 @@ impl Spins {
         let is_name = |word: &str| wordnet.only_capitalised(word);
         let originals = plausible_originals(&unigrams, sources.min_count, is_name);
         let mut pairs: BTreeMap<String, BTreeMap<String, PairEvidence>> = BTreeMap::new();
+        let total_weight: f64 = Family::ALL.iter().map(|f| f.weight()).sum();
         for original in &originals {
             let spins = spins_of(original, &wordnet, &mythes);
             let distinct: BTreeSet<(Family, &str)> = spins
@@ -746,7 +778,8 @@ impl Spins {
                     .entry(original.clone())
                     .or_default();
                 evidence.families |= family.bit();
-                evidence.spin_chance += 1.0 / (candidates(*family) * Family::ALL.len()) as f64;
+                evidence.spin_chance +=
+                    family.weight() / (candidates(*family) as f64 * total_weight);
             }
         }
         Ok(Spins {
@@ -936,22 +969,26 @@ pub fn run(args: &[String]) -> i32 {
     let mut explain = Vec::new();
     let mut args = args.iter();
     while let Some(flag) = args.next() {
-        let mut value = || -> Option<&String> { args.next() };
+        if flag == "--check" {
+            check = true;
+            continue;
+        }
+        if flag == "--help" || flag == "-h" {
+            return usage("");
+        }
+        let Some(value) = args.next() else {
+            return usage(&format!("{flag} needs a value, or is unknown"));
+        };
         match flag.as_str() {
-            "--wordnet" => sources.wordnet_dir = value().map(PathBuf::from).unwrap_or_default(),
-            "--mythes" => sources.mythes_file = value().map(PathBuf::from).unwrap_or_default(),
-            "--unigrams" => sources.unigrams_file = value().map(PathBuf::from).unwrap_or_default(),
-            "--output" => output = value().map(PathBuf::from).unwrap_or_default(),
-            "--min-count" => match value().and_then(|v| v.parse().ok()) {
-                Some(n) => sources.min_count = n,
-                None => return usage("--min-count needs a number"),
+            "--wordnet" => sources.wordnet_dir = PathBuf::from(value),
+            "--mythes" => sources.mythes_file = PathBuf::from(value),
+            "--unigrams" => sources.unigrams_file = PathBuf::from(value),
+            "--output" => output = PathBuf::from(value),
+            "--min-count" => match value.parse() {
+                Ok(n) => sources.min_count = n,
+                Err(_) => return usage("--min-count needs a number"),
             },
-            "--check" => check = true,
-            "--explain" => match value() {
-                Some(word) => explain.push(word.to_lowercase()),
-                None => return usage("--explain needs a word"),
-            },
-            "--help" | "-h" => return usage(""),
+            "--explain" => explain.push(value.to_lowercase()),
             other => return usage(&format!("unknown option {other}")),
         }
     }
@@ -1029,11 +1066,16 @@ fn usage(problem: &str) -> i32 {
 
 /// Reads a file whose bytes are ASCII or Latin-1 (WordNet's database files).
 fn read_latin1(path: &Path) -> io::Result<String> {
-    let bytes = fs::read(path)?;
+    let bytes = read_bytes(path)?;
     Ok(match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => e.into_bytes().iter().map(|&b| b as char).collect(),
     })
+}
+
+/// Reads a file, naming it in the error.
+fn read_bytes(path: &Path) -> io::Result<Vec<u8>> {
+    fs::read(path).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))
 }
 
 fn bad_line(path: &Path, line: &str) -> io::Error {
