@@ -1,6 +1,6 @@
 //! The library's front door: [`Checker`] turns a text into a [`Report`].
 
-use crate::detect::context::ContextModel;
+use crate::detect::context::{ContextModel, Frequencies};
 use crate::detect::{Engine, Evidence, Finding};
 use crate::dict::{self, Dictionary, DictionaryInfo};
 use crate::error::{Error, Result};
@@ -135,7 +135,7 @@ impl CheckerBuilder {
         }
         let model = embedded_model();
         Ok(Checker {
-            engine: Arc::new(Engine::new(dicts, model)),
+            engine: Arc::new(Engine::new(dicts, model, &embedded_frequencies())),
             allow: Arc::new(self.allow.into_iter().collect()),
         })
     }
@@ -168,6 +168,14 @@ fn embedded_dictionaries() -> Vec<Dictionary> {
         .collect()
 }
 
+fn embedded_frequencies() -> Frequencies {
+    Frequencies::from_tsv(dict::embedded::MODEL_FREQUENCIES, FREQUENCY_FLOOR)
+        .unwrap_or_else(|e| panic!("embedded frequency table is invalid: {e}"))
+}
+
+/// Zipf value given to words below the frequency table's cut-off.
+const FREQUENCY_FLOOR: f32 = 0.5;
+
 fn embedded_model() -> ContextModel {
     ContextModel::from_tsv(dict::embedded::MODEL_UNIGRAMS, dict::embedded::MODEL_BIGRAMS)
         .unwrap_or_else(|e| panic!("embedded context model is invalid: {e}"))
@@ -195,6 +203,12 @@ impl Checker {
     /// The loaded dictionaries.
     pub fn dictionaries(&self) -> &[DictionaryInfo] {
         self.engine.dictionaries()
+    }
+
+    /// Every candidate in `text` with its confidence and evidence, before
+    /// thresholds, allowlists and rendering: for studying the scoring.
+    pub fn findings(&self, text: &str) -> Vec<Finding> {
+        self.engine.scan(text, &|_| true).findings
     }
 
     /// Checks `text` with the default options.
@@ -332,10 +346,11 @@ impl Checker {
             }
             Evidence::Context {
                 advantage,
-                artifact_count,
-                original_count,
+                artifact_zipf,
+                original_zipf,
                 left,
                 right,
+                ..
             } => {
                 let context = |w: &str| {
                     let mut s = String::new();
@@ -353,11 +368,13 @@ impl Checker {
                 let mut m = format!(
                     "\u{201c}{written}\u{201d} looks like a thesaurus swap for \u{201c}{top}\u{201d}: "
                 );
-                if *artifact_count * 100 < *original_count {
+                if original_zipf - artifact_zipf >= 2.0 {
                     m.push_str(&format!(
-                        "it is rare in clean English ({artifact_count} against {original_count} uses of \u{201c}{top}\u{201d})"
+                        "it is rare in English ({}, against {} for \u{201c}{top}\u{201d})",
+                        per_words(*artifact_zipf),
+                        per_words(*original_zipf)
                     ));
-                    if *advantage > 0.0 {
+                    if *advantage > 0.7 {
                         m.push_str(&format!(
                             ", and \u{201c}{}\u{201d} reads about {} times more likely here",
                             context(&top),
@@ -388,6 +405,24 @@ impl Checker {
             message,
             suggestions,
         }
+    }
+}
+
+/// "about 1 in 10 million words" for a Zipf frequency.
+fn per_words(zipf: f32) -> String {
+    let per = 10f64.powf(9.0 - f64::from(zipf));
+    let rounded = 10f64.powf(per.log10().round());
+    let n = rounded as u64;
+    let text = match n {
+        n if n >= 1_000_000_000 => format!("{} billion", n / 1_000_000_000),
+        n if n >= 1_000_000 => format!("{} million", n / 1_000_000),
+        n if n >= 1_000 => format!("{},000", n / 1_000),
+        n => n.max(1).to_string(),
+    };
+    if zipf < 1.0 {
+        format!("under 1 in {text} words")
+    } else {
+        format!("about 1 in {text} words")
     }
 }
 

@@ -61,10 +61,21 @@ fn inflected_variants_are_found() {
         if last.len() < 4 || !last.bytes().all(|b| b.is_ascii_lowercase()) {
             return None;
         }
-        if last.ends_with('s') {
-            last.pop();
-        } else if last.ends_with('y') {
+        let vowel = |c: u8| b"aeiou".contains(&c);
+        let b = last.as_bytes();
+        let before_last = b[b.len() - 2];
+        if last.ends_with("ed") || last.ends_with("ing") || last.ends_with("ss") || last.ends_with("us") || last.ends_with("is") {
             return None;
+        } else if ["sses", "xes", "ches", "shes"].iter().any(|e| last.ends_with(e)) {
+            last.truncate(last.len() - 2);
+        } else if let Some(stem) = last.strip_suffix("ies") {
+            *last = format!("{stem}y");
+        } else if last.ends_with('s') {
+            last.pop();
+        } else if ["x", "z", "ch", "sh"].iter().any(|e| last.ends_with(e)) {
+            last.push_str("es");
+        } else if last.ends_with('y') && !vowel(before_last) {
+            *last = format!("{}ies", &last[..last.len() - 1]);
         } else {
             last.push('s');
         }
@@ -108,7 +119,7 @@ fn examples_from_the_brief() {
     for (text, artifact, fix) in [
         ("We apply counterfeit consciousness to images.", "counterfeit consciousness", "artificial intelligence"),
         ("We apply counterfeit-consciousness to images.", "counterfeit-consciousness", "artificial intelligence"),
-        ("Models trained with profound learnings work.", "profound learnings", "deep learning"),
+        ("Models trained with profound learnings beat older deep learning models.", "profound learnings", "deep learning"),
         ("The colossal informations era began.", "colossal informations", "big data"),
         ("An irregular woodland classifier was used.", "irregular woodland", "random forest"),
     ] {

@@ -25,7 +25,7 @@ mod variants;
 use crate::dict::{Dictionary, DictionaryInfo, Entry};
 use crate::report::SpanKind;
 use crate::text::{self, Word};
-use context::{ContextModel, UNKNOWN};
+use context::{ContextModel, Frequencies, UNKNOWN};
 use lexicon::WordMap;
 use rustc_hash::FxHashMap;
 
@@ -53,6 +53,7 @@ const EMPTY_LEX: Lex = Lex {
 struct Original {
     text: String,
     model: u32,
+    zipf: f32,
 }
 
 /// A single-word spun artifact, merged over all dictionaries that list it.
@@ -60,6 +61,7 @@ struct Original {
 struct SpunWord {
     artifact: String,
     model: u32,
+    zipf: f32,
     originals: Vec<Original>,
     dict: u16,
     uncertain: bool,
@@ -139,12 +141,16 @@ pub enum Evidence {
     },
     /// A spun word judged by its context.
     Context {
-        /// `fit(original) - fit(artifact)` in nats.
+        /// The whole evidence for the top original over the artifact, in nats.
         advantage: f64,
-        /// Occurrences of the artifact in the clean corpora.
-        artifact_count: u32,
-        /// Occurrences of the top original in the clean corpora.
-        original_count: u32,
+        /// The part of it that comes from the neighbours (association).
+        context: f64,
+        /// The part of it that comes from the two words' frequencies.
+        rarity: f64,
+        /// Zipf frequency of the artifact in English at large.
+        artifact_zipf: f32,
+        /// Zipf frequency of the top original.
+        original_zipf: f32,
         /// Words on either side, as written (empty at a text edge or break).
         left: String,
         /// Word to the right, as written.
@@ -193,11 +199,16 @@ pub struct Engine {
     phrases: Vec<Phrase>,
     trie: Trie,
     phrase_words: Vec<Box<str>>,
+    /// Phrase words as written in the dictionaries (not generated inflections):
+    /// the forms a typo is measured against.
+    typo_forms: Vec<Box<str>>,
+    written_forms: rustc_hash::FxHashSet<Box<str>>,
     typo_index: FxHashMap<Box<str>, Vec<u32>>,
     proximity: FxHashMap<u32, Vec<u32>>,
     conditions: usize,
     condition_breaks: Vec<Vec<bool>>,
     dicts: Vec<DictionaryInfo>,
+    tuning: Tuning,
 }
 
 /// Words this short are never matched with a typo.
@@ -209,17 +220,20 @@ const MAX_TYPO_LEN: usize = 32;
 impl Engine {
     /// Compiles `dicts` (earlier dictionaries rank their originals first when two
     /// list the same artifact) with the context `model`.
-    pub fn new(dicts: Vec<Dictionary>, model: ContextModel) -> Self {
+    pub fn new(dicts: Vec<Dictionary>, model: ContextModel, frequencies: &Frequencies) -> Self {
         let mut engine = Engine {
             lexicon: WordMap::default(),
             spun: Vec::new(),
             phrases: Vec::new(),
             trie: Trie::new(),
             phrase_words: Vec::new(),
+            typo_forms: Vec::new(),
+            written_forms: Default::default(),
             typo_index: FxHashMap::default(),
             proximity: FxHashMap::default(),
             conditions: 0,
             condition_breaks: Vec::new(),
+            tuning: Tuning::from_env(),
             dicts: dicts.iter().map(|d| d.info.clone()).collect(),
             model,
         };
@@ -232,7 +246,13 @@ impl Engine {
         let mut condition_ids: FxHashMap<String, u32> = FxHashMap::default();
         for (dict_index, dict) in dicts.iter().enumerate() {
             for entry in &dict.entries {
-                engine.add_entry(dict_index as u16, dict.info.kind, entry, &mut condition_ids);
+                engine.add_entry(
+                    dict_index as u16,
+                    dict.info.kind,
+                    entry,
+                    &mut condition_ids,
+                    frequencies,
+                );
             }
         }
         engine.conditions = condition_ids.len();
@@ -252,6 +272,9 @@ impl Engine {
     /// The trie word for `form`. A form and its regular inflections share one
     /// trie word, whichever of them is interned first.
     fn phrase_word(&mut self, form: &str) -> u32 {
+        if self.written_forms.insert(Box::from(form)) {
+            self.typo_forms.push(Box::from(form));
+        }
         if let Some(lex) = self.lexicon.get(form) {
             if lex.word != NONE {
                 return lex.word;
@@ -292,6 +315,7 @@ impl Engine {
         kind: SpanKind,
         entry: &Entry,
         condition_ids: &mut FxHashMap<String, u32>,
+        frequencies: &Frequencies,
     ) {
         let word_count = text::words(&entry.artifact).count();
         if kind == SpanKind::SpunWord && word_count == 1 && entry.conditions.is_empty() {
@@ -302,6 +326,7 @@ impl Engine {
                 .map(|o| Original {
                     text: o.clone(),
                     model: self.model.id(&text::model_form(o)),
+                    zipf: frequencies.zipf(&o.to_lowercase()),
                 })
                 .collect();
             let model = self.model.id(&form);
@@ -309,6 +334,7 @@ impl Engine {
             if existing == NONE {
                 let index = self.spun.len() as u32;
                 self.spun.push(SpunWord {
+                    zipf: frequencies.zipf(&form),
                     artifact: form.clone(),
                     model,
                     originals,
@@ -374,36 +400,40 @@ impl Engine {
     }
 
     fn build_typo_index(&mut self) {
-        for (id, word) in self.phrase_words.iter().enumerate() {
+        for (index, word) in self.typo_forms.iter().enumerate() {
             if word.chars().count() < MIN_TYPO_LEN || !word.chars().all(char::is_alphabetic) {
                 continue;
             }
             for form in variants::deletions(word) {
-                self.typo_index.entry(form.into()).or_default().push(id as u32);
+                self.typo_index.entry(form.into()).or_default().push(index as u32);
             }
-            self.typo_index.entry(word.clone()).or_default().push(id as u32);
+            self.typo_index.entry(word.clone()).or_default().push(index as u32);
         }
         for ids in self.typo_index.values_mut() {
             ids.sort_unstable();
             ids.dedup();
         }
+        self.written_forms = Default::default();
     }
 
     /// A phrase word within one edit (insertion, deletion, substitution or swap of
     /// neighbours) of an unknown word `form` of six letters or more.
-    fn typo_match(&self, form: &str) -> Option<u32> {
+    fn typo_match(&self, form: &str) -> Vec<u32> {
         if form.len() > MAX_TYPO_LEN
             || form.chars().count() < MIN_TYPO_LEN
             || !form.chars().all(char::is_alphabetic)
         {
-            return None;
+            return Vec::new();
         }
-        let mut best: Option<u32> = None;
+        let mut found: Vec<u32> = Vec::new();
         let mut consider = |ids: Option<&Vec<u32>>| {
-            for &id in ids.into_iter().flatten() {
-                let candidate = &self.phrase_words[id as usize];
-                if strsim::osa_distance(form, candidate) <= 1 && best.is_none_or(|b| id < b) {
-                    best = Some(id);
+            for &index in ids.into_iter().flatten() {
+                let candidate = &self.typo_forms[index as usize];
+                if strsim::osa_distance(form, candidate) <= 1 {
+                    let id = self.lexicon.get(candidate).map_or(NONE, |l| l.word);
+                    if id != NONE && !found.contains(&id) {
+                        found.push(id);
+                    }
                 }
             }
         };
@@ -411,7 +441,8 @@ impl Engine {
         for deletion in variants::deletions(form) {
             consider(self.typo_index.get(deletion.as_str()));
         }
-        best
+        found.sort_unstable();
+        found
     }
 
     /// Finds every candidate in `text` and scores it.
@@ -429,9 +460,12 @@ impl Engine {
                     if number {
                         l.model = self.model.id(text::NUMBER_TOKEN);
                     } else if w.text.len() < MIN_TYPO_LEN || w.text.len() > MAX_TYPO_LEN {
-                    } else if let Some(id) = self.typo_match(text::lowercase_into(w.text, &mut buf)) {
-                        l.word = id;
-                        typo.push(i);
+                    } else {
+                        let found = self.typo_match(text::lowercase_into(w.text, &mut buf));
+                        if let Some(&first) = found.first() {
+                            l.word = first;
+                            typo.push((i, found));
+                        }
                     }
                     l
                 }
@@ -468,33 +502,7 @@ impl Engine {
             if lex[i].word == NONE {
                 continue;
             }
-            let mut node = 0;
-            let mut j = i;
-            while j < words.len() && lex[j].word != NONE {
-                match self.trie.step(node, lex[j].word) {
-                    Some(next) => node = next,
-                    None => break,
-                }
-                j += 1;
-                // Punctuation inside the match must stand where the phrase has it.
-                let same_breaks = |breaks: &[bool]| {
-                    (i + 1..j).all(|k| !words[k].break_before || breaks.get(k - i) == Some(&true))
-                };
-                for t in &self.trie.terminals[node as usize] {
-                    match *t {
-                        Terminal::Condition(c) => {
-                            if same_breaks(&self.condition_breaks[c as usize]) {
-                                present[c as usize] = true
-                            }
-                        }
-                        Terminal::Phrase(p) => {
-                            if same_breaks(&self.phrases[p as usize].breaks) {
-                                matches.push((i, j, p))
-                            }
-                        }
-                    }
-                }
-            }
+            self.walk(doc, i, i, 0, &mut present, &mut matches);
             if let Some(entries) = self.proximity.get(&lex[i].word) {
                 for &p in entries {
                     if let Some(end) = self.proximity_match(doc, i, p) {
@@ -524,7 +532,7 @@ impl Engine {
             }
             next_free = j;
             covered[i..j].fill(true);
-            let typos = doc.typo.iter().filter(|&&t| t >= i && t < j).count();
+            let typos = doc.typo.iter().filter(|t| t.0 >= i && t.0 < j).count();
             let conditional =
                 !phrase.conditions.requires.is_empty() || !phrase.conditions.excludes.is_empty();
             let mut confidence: f64 = if conditional { 0.95 } else { 0.9 };
@@ -546,6 +554,52 @@ impl Engine {
             });
         }
         out
+    }
+
+    /// Follows the trie from `node` at word `j` of a match that began at word
+    /// `i`, recording every condition and phrase that ends on the way. A word
+    /// read through a typo may stand for several trie words: each is tried.
+    fn walk(
+        &self,
+        doc: &Document,
+        i: usize,
+        j: usize,
+        node: u32,
+        present: &mut [bool],
+        matches: &mut Vec<(usize, usize, u32)>,
+    ) {
+        let words = doc.words;
+        if j >= words.len() || doc.lex[j].word == NONE {
+            return;
+        }
+        let single = [doc.lex[j].word];
+        let choices: &[u32] = match doc.typo.binary_search_by_key(&j, |t| t.0) {
+            Ok(k) => &doc.typo[k].1,
+            Err(_) => &single,
+        };
+        for &word in choices {
+            let Some(next) = self.trie.step(node, word) else { continue };
+            let end = j + 1;
+            // Punctuation inside the match must stand where the phrase has it.
+            let same_breaks = |breaks: &[bool]| {
+                (i + 1..end).all(|k| !words[k].break_before || breaks.get(k - i) == Some(&true))
+            };
+            for t in &self.trie.terminals[next as usize] {
+                match *t {
+                    Terminal::Condition(c) => {
+                        if same_breaks(&self.condition_breaks[c as usize]) {
+                            present[c as usize] = true
+                        }
+                    }
+                    Terminal::Phrase(p) => {
+                        if same_breaks(&self.phrases[p as usize].breaks) {
+                            matches.push((i, end, p))
+                        }
+                    }
+                }
+            }
+            self.walk(doc, i, end, next, present, matches);
+        }
     }
 
     /// For a proximity entry whose first word stands at `i`: the end of the
@@ -574,12 +628,12 @@ impl Engine {
         let left = if words[i].break_before {
             self.model.break_id()
         } else {
-            model_of(i - 1)
+            self.model.neighbour(model_of(i - 1))
         };
         let right = match words.get(i + 1) {
             None => self.model.break_id(),
             Some(w) if w.break_before => self.model.break_id(),
-            Some(_) => model_of(i + 1),
+            Some(_) => self.model.neighbour(model_of(i + 1)),
         };
         (left, right)
     }
@@ -594,49 +648,72 @@ impl Engine {
         let candidates: Vec<usize> = (0..doc.words.len())
             .filter(|&i| {
                 let s = doc.lex[i].spun;
-                s != NONE && !covered[i] && enabled(self.spun[s as usize].dict as usize)
-                    && !doc.words[i].has_digit()
+                let word = &doc.words[i];
+                // Spinners look words up case-sensitively and leave capitalised
+                // words alone: a capital inside a sentence is a name ("Trump",
+                // "Best"). At a break it may be a sentence start and is kept,
+                // with a penalty below.
+                s != NONE
+                    && !covered[i]
+                    && enabled(self.spun[s as usize].dict as usize)
+                    && !word.has_digit()
+                    && (word.break_before || !word.is_capitalized())
             })
             .collect();
         if candidates.is_empty() {
             return Vec::new();
         }
+        let t = &self.tuning;
         let mut replaced = vec![NONE; doc.words.len()];
-        // Pass 1: a small prior; pass 2: the document's own spin rate, with
-        // neighbours that pass 1 found spun read as their originals.
-        let mut prior = PRIOR_SPIN_RATE;
+        // Expectation-maximisation of the document's spin rate: score every
+        // candidate under the current rate, re-estimate the rate from the
+        // scores, and read neighbours found spun as their originals.
+        let opportunities = t.spinnable_share * doc.words.len() as f64 + t.rate_pseudo_words;
+        let mut rate = t.base_rate;
         let mut scored = Vec::new();
-        for pass in 0..2 {
+        for pass in 0..t.passes {
             scored.clear();
-            let logit_prior = (prior / (1.0 - prior)).ln();
+            let logit_rate = (rate / (1.0 - rate)).ln();
             for &i in &candidates {
                 let spun = &self.spun[doc.lex[i].spun as usize];
                 let (left, right) = self.neighbour_ids(doc, i, &replaced);
-                let artifact_fit = self.model.fit(left, spun.model, right);
-                let mut ranked: Vec<(f64, usize)> = spun
+                let artifact_fit = self.model.association(left, spun.model, right);
+                let mut ranked: Vec<(f64, usize, f64, f64)> = spun
                     .originals
                     .iter()
                     .enumerate()
                     .map(|(rank, o)| {
-                        // Dictionary rank breaks near-ties.
-                        (self.model.fit(left, o.model, right) - 0.05 * rank as f64, rank)
+                        // The dictionary ranks originals by how many spinner
+                        // families produce the pair: a prior on the pair.
+                        let pair_prior = (t.pair_prior / (1.0 + rank as f64)).ln();
+                        // How much more common the original is counts, but
+                        // damped: the bigram counts are too sparse to trust a
+                        // frequent word's fit outright.
+                        let rarity = t.frequency_weight
+                            * f64::from(o.zipf - spun.zipf)
+                            * std::f64::consts::LN_10;
+                        let context = self.model.association(left, o.model, right);
+                        (context + rarity + pair_prior, rank, context - artifact_fit, rarity)
                     })
                     .collect();
                 ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
                 let advantage = ranked[0].0 - artifact_fit;
-                let confidence = sigmoid(advantage + logit_prior);
-                scored.push((i, advantage, confidence, ranked));
+                let mut logit = advantage + logit_rate;
+                if doc.words[i].is_capitalized() {
+                    logit -= t.capital_penalty;
+                }
+                scored.push((i, advantage, sigmoid(logit), ranked));
             }
-            if pass == 0 {
-                let evidence: f64 = scored.iter().map(|s| s.2).sum::<f64>()
-                    + PHRASE_WEIGHT * phrase_findings as f64;
-                prior = ((evidence + 0.1) / (candidates.len() as f64 + PRIOR_STRENGTH))
-                    .clamp(MIN_SPIN_RATE, MAX_SPIN_RATE);
+            let evidence: f64 = scored.iter().map(|s| s.2).sum::<f64>()
+                + t.phrase_weight * phrase_findings as f64;
+            rate = ((evidence + t.rate_pseudo_spins) / opportunities).clamp(t.min_rate, t.max_rate);
+            if pass + 1 < t.passes {
                 for (i, _, confidence, ranked) in &scored {
-                    if *confidence >= 0.5 {
-                        let spun = &self.spun[doc.lex[*i].spun as usize];
-                        replaced[*i] = spun.originals[ranked[0].1].model;
-                    }
+                    replaced[*i] = if *confidence >= 0.5 {
+                        self.spun[doc.lex[*i].spun as usize].originals[ranked[0].1].model
+                    } else {
+                        NONE
+                    };
                 }
             }
         }
@@ -661,14 +738,16 @@ impl Engine {
                     artifact: spun.artifact.clone(),
                     suggestions: ranked
                         .iter()
-                        .map(|&(_, r)| spun.originals[r].text.clone())
+                        .map(|r| spun.originals[r.1].text.clone())
                         .collect(),
                     confidence,
                     uncertain: spun.uncertain,
                     evidence: Evidence::Context {
                         advantage,
-                        artifact_count: self.model.count(spun.model),
-                        original_count: self.model.count(top.model),
+                        context: ranked[0].2,
+                        rarity: ranked[0].3,
+                        artifact_zipf: spun.zipf,
+                        original_zipf: top.zipf,
                         left: side(left),
                         right: side(right),
                     },
@@ -678,15 +757,82 @@ impl Engine {
     }
 }
 
-/// Spin rate assumed before looking at the document.
-const PRIOR_SPIN_RATE: f64 = 0.02;
-/// Pseudo-candidates that keep the document's spin-rate estimate low until the
-/// evidence is strong.
-const PRIOR_STRENGTH: f64 = 10.0;
-/// How many spun-word candidates one catalogued phrase counts for.
-const PHRASE_WEIGHT: f64 = 1.0;
-const MIN_SPIN_RATE: f64 = 0.005;
-const MAX_SPIN_RATE: f64 = 0.6;
+/// The numbers behind the scoring of single-word spun artifacts. `Default`
+/// gives the shipped values; the evaluation harness varies them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tuning {
+    /// Spin rate assumed before looking at the document.
+    pub base_rate: f64,
+    /// Lowest and highest document spin rate the estimate may reach.
+    pub min_rate: f64,
+    /// See `min_rate`.
+    pub max_rate: f64,
+    /// Share of a text's words a spinner could replace.
+    pub spinnable_share: f64,
+    /// Pseudo-words and pseudo-spins that keep the rate estimate near zero
+    /// until the evidence is strong.
+    pub rate_pseudo_words: f64,
+    /// See `rate_pseudo_words`.
+    pub rate_pseudo_spins: f64,
+    /// How many spun-word candidates one catalogued phrase counts for.
+    pub phrase_weight: f64,
+    /// Probability that a spinner which replaces the original produces this
+    /// artifact, for the dictionary's first original (divided by 1 + rank).
+    pub pair_prior: f64,
+    /// Log-odds taken off a capitalised candidate.
+    pub capital_penalty: f64,
+    /// Weight of `ln(count(original) / count(artifact))` in the evidence.
+    pub frequency_weight: f64,
+    /// Rounds of rate estimation.
+    pub passes: usize,
+}
+
+impl Default for Tuning {
+    fn default() -> Self {
+        Tuning {
+            base_rate: 0.002,
+            min_rate: 0.0005,
+            max_rate: 0.5,
+            spinnable_share: 0.5,
+            rate_pseudo_words: 20.0,
+            rate_pseudo_spins: 0.05,
+            phrase_weight: 1.0,
+            pair_prior: 0.3,
+            capital_penalty: 3.0,
+            frequency_weight: 0.5,
+            passes: 3,
+        }
+    }
+}
+
+impl Tuning {
+    /// Reads overrides from `UNSPUN_TUNING` (`name=value,name=value`), for
+    /// experiments with the evaluation harness.
+    pub fn from_env() -> Self {
+        let mut t = Tuning::default();
+        if let Ok(spec) = std::env::var("UNSPUN_TUNING") {
+            for item in spec.split(',').filter(|s| !s.is_empty()) {
+                let Some((k, v)) = item.split_once('=') else { continue };
+                let Ok(v) = v.trim().parse::<f64>() else { continue };
+                match k.trim() {
+                    "base_rate" => t.base_rate = v,
+                    "min_rate" => t.min_rate = v,
+                    "max_rate" => t.max_rate = v,
+                    "spinnable_share" => t.spinnable_share = v,
+                    "rate_pseudo_words" => t.rate_pseudo_words = v,
+                    "rate_pseudo_spins" => t.rate_pseudo_spins = v,
+                    "phrase_weight" => t.phrase_weight = v,
+                    "pair_prior" => t.pair_prior = v,
+                    "capital_penalty" => t.capital_penalty = v,
+                    "frequency_weight" => t.frequency_weight = v,
+                    "passes" => t.passes = v as usize,
+                    _ => {}
+                }
+            }
+        }
+        t
+    }
+}
 
 fn sigmoid(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
@@ -701,5 +847,6 @@ fn lower(s: &str) -> String {
 struct Document<'a, 't> {
     words: &'a [Word<'t>],
     lex: &'a [Lex],
-    typo: &'a [usize],
+    /// Words read through a typo, with the trie words they may stand for.
+    typo: &'a [(usize, Vec<u32>)],
 }

@@ -117,6 +117,8 @@ pub mod embedded {
     pub const MODEL_UNIGRAMS: &str = include_str!("../../dictionaries/model/unigrams.tsv");
     /// Bigram counts of the context model.
     pub const MODEL_BIGRAMS: &str = include_str!("../../dictionaries/model/bigrams.tsv");
+    /// Zipf word frequencies of present-day English (wordfreq).
+    pub const MODEL_FREQUENCIES: &str = include_str!("../../dictionaries/model/frequencies.tsv");
     /// Closed-class (function) words and their classes, used by the context cues.
     pub const FUNCTION_WORDS: &str = include_str!("../../dictionaries/function-words.tsv");
 }

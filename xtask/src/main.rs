@@ -7,6 +7,7 @@
 //!
 //! Usage: `cargo run -p xtask -- <generator> [options]`, see `--help`.
 
+mod frequencies;
 mod ngrams;
 mod spun_words;
 mod tortured;
@@ -14,6 +15,7 @@ mod tortured;
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
+        Some(frequencies::NAME) => std::process::exit(frequencies::run(&args[1..])),
         Some("ngrams") => std::process::exit(ngrams::main(&args[1..])),
         Some(spun_words::GENERATOR) => std::process::exit(spun_words::run(&args[1..])),
         Some(tortured::NAME) => std::process::exit(tortured::run(&args[1..])),
