@@ -9,6 +9,7 @@
 
 mod frequencies;
 mod ngrams;
+mod spun_words;
 mod tortured;
 
 fn main() {
@@ -16,6 +17,7 @@ fn main() {
     match args.first().map(String::as_str) {
         Some(frequencies::NAME) => std::process::exit(frequencies::run(&args[1..])),
         Some("ngrams") => std::process::exit(ngrams::main(&args[1..])),
+        Some(spun_words::GENERATOR) => std::process::exit(spun_words::run(&args[1..])),
         Some(tortured::NAME) => std::process::exit(tortured::run(&args[1..])),
         _ => {
             eprintln!("usage: cargo run -p xtask -- <generator>");
