@@ -57,6 +57,8 @@ struct Original {
     model: u32,
     zipf: f32,
     class: WordClass,
+    /// Listed by a curated dictionary: observed in real spun text.
+    curated: bool,
 }
 
 /// A single-word spun artifact, merged over all dictionaries that list it.
@@ -341,6 +343,7 @@ impl Engine {
                     model: self.model.id(&text::model_form(o)),
                     zipf: frequencies.zipf(&o.to_lowercase()),
                     class: self.classes.class(o),
+                    curated: self.dicts[dict as usize].name.ends_with("-curated"),
                 })
                 .collect();
             let model = self.model.id(&form);
@@ -668,10 +671,11 @@ impl Engine {
                 // Rank originals by fit, frequency and the dictionary's order
                 // (which says how many spinner families produce the pair).
                 let order = context + RANK_GAP_WEIGHT * gap - RANK_ORDER_PENALTY * rank as f64;
-                Ranked { rank, context, gap, order }
+                Ranked { rank, context, gap, order, curated: o.curated }
             })
             .collect();
-        ranked.sort_by(|a, b| b.order.total_cmp(&a.order));
+        // Originals observed in real spun text come before thesaurus guesses.
+        ranked.sort_by(|a, b| b.curated.cmp(&a.curated).then(b.order.total_cmp(&a.order)));
         Scored {
             index: i,
             ranked,
@@ -793,7 +797,7 @@ impl Engine {
 /// Weight of the Zipf gap when ranking originals.
 const RANK_GAP_WEIGHT: f64 = 1.0;
 /// Penalty per place down the dictionary's list when ranking originals.
-const RANK_ORDER_PENALTY: f64 = 1.0;
+const RANK_ORDER_PENALTY: f64 = 2.0;
 
 /// One original's standing against the artifact.
 #[derive(Debug, Clone)]
@@ -802,6 +806,7 @@ struct Ranked {
     context: f64,
     gap: f64,
     order: f64,
+    curated: bool,
 }
 
 /// A candidate's evidence.
