@@ -1,7 +1,7 @@
 //! The library's front door: [`Checker`] turns a text into a [`Report`].
 
 use crate::detect::context::{ContextModel, Frequencies};
-use crate::detect::{Engine, Evidence, Finding};
+use crate::detect::{Engine, Evidence, Finding, Tuning};
 use crate::dict::{self, Dictionary, DictionaryInfo};
 use crate::error::{Error, Result};
 use crate::report::{Report, Span, SpanKind};
@@ -75,6 +75,7 @@ pub struct CheckerBuilder {
     user: Vec<Dictionary>,
     allow: Vec<String>,
     no_defaults: bool,
+    tuning: Option<Tuning>,
 }
 
 impl CheckerBuilder {
@@ -111,6 +112,12 @@ impl CheckerBuilder {
         self
     }
 
+    /// Replaces the spun-word scorer's weights (for the evaluation harness).
+    pub fn tuning(mut self, tuning: Tuning) -> Self {
+        self.tuning = Some(tuning);
+        self
+    }
+
     /// Compiles everything into a checker.
     pub fn build(self) -> Result<Checker> {
         let mut dicts = Vec::new();
@@ -134,8 +141,12 @@ impl CheckerBuilder {
             }
         }
         let model = embedded_model();
+        let mut engine = Engine::new(dicts, model, &embedded_frequencies());
+        if let Some(tuning) = self.tuning {
+            engine.set_tuning(tuning);
+        }
         Ok(Checker {
-            engine: Arc::new(Engine::new(dicts, model, &embedded_frequencies())),
+            engine: Arc::new(engine),
             allow: Arc::new(self.allow.into_iter().collect()),
         })
     }
@@ -345,7 +356,7 @@ impl Checker {
                 m
             }
             Evidence::Context {
-                context: fit,
+                features,
                 artifact_zipf,
                 original_zipf,
                 left,
@@ -373,11 +384,12 @@ impl Checker {
                         per_words(*original_zipf)
                     ));
                 }
-                if *fit > 0.7 {
+                let fit = features.context;
+                if fit > 0.7 {
                     reasons.push(format!(
                         "\u{201c}{}\u{201d} fits the context about {} times better than \u{201c}{}\u{201d} in clean English",
                         context(&top),
-                        likelihood_ratio(*fit),
+                        likelihood_ratio(fit),
                         context(written)
                     ));
                 }

@@ -51,11 +51,6 @@ fn pack(word: &str) -> Option<u128> {
 }
 
 impl<V> WordMap<V> {
-    /// Number of words.
-    pub fn len(&self) -> usize {
-        self.short.len() + self.long.len()
-    }
-
     /// Reserves room for `n` more words.
     pub fn reserve(&mut self, n: usize) {
         self.short.reserve(n);

@@ -147,18 +147,8 @@ pub enum Evidence {
     },
     /// A spun word judged by its context.
     Context {
-        /// The whole evidence for the top original over the artifact, in nats.
-        advantage: f64,
-        /// The part of it that comes from the neighbours (association).
-        context: f64,
-        /// The part of it that comes from the two words' frequencies.
-        rarity: f64,
-        /// How strongly the neighbours attract the artifact itself.
-        artifact_association: f64,
-        /// The slot's cues.
-        cues: Cues,
-        /// The class of the top original.
-        original_class: WordClass,
+        /// The numbers the scorer read.
+        features: Features,
         /// Zipf frequency of the artifact in English at large.
         artifact_zipf: f32,
         /// Zipf frequency of the top original.
@@ -273,6 +263,11 @@ impl Engine {
         engine.conditions = condition_ids.len();
         engine.build_typo_index();
         engine
+    }
+
+    /// Replaces the spun-word scorer's weights.
+    pub fn set_tuning(&mut self, tuning: Tuning) {
+        self.tuning = tuning;
     }
 
     /// The loaded dictionaries, in load order.
@@ -737,7 +732,8 @@ impl Engine {
             for (k, s) in scored.iter_mut().enumerate() {
                 let others = strong_total - if strong[k] { 1.0 } else { 0.0 };
                 s.density = (others * per_100).min(t.max_density);
-                s.logit = t.logit(s, self.spun[doc.lex[s.index].spun as usize].dict_is_curated);
+                let curated = self.spun[doc.lex[s.index].spun as usize].dict_is_curated;
+                s.logit = t.logit(&s.features(curated));
             }
             if pass == 0 {
                 for s in &scored {
@@ -777,12 +773,7 @@ impl Engine {
                     confidence: sigmoid(s.logit),
                     uncertain: spun.uncertain,
                     evidence: Evidence::Context {
-                        advantage: s.logit,
-                        context: s.ranked[0].context,
-                        rarity: s.ranked[0].gap,
-                        artifact_association: s.artifact_association,
-                        cues: s.cues,
-                        original_class: top.class,
+                        features: s.features(spun.dict_is_curated),
                         artifact_zipf: spun.zipf,
                         original_zipf: top.zipf,
                         left: side(left),
@@ -825,6 +816,23 @@ pub(crate) struct Scored {
 }
 
 impl Scored {
+    fn features(&self, curated: bool) -> Features {
+        let top = &self.ranked[0];
+        Features {
+            context: top.context,
+            gap: top.gap,
+            artifact_zipf: self.artifact_zipf,
+            original_closed: self.original_class != WordClass::Content,
+            artifact_closed: self.artifact_closed,
+            capitalized: self.capitalized,
+            density: self.density,
+            artifact_association: self.artifact_association,
+            cues: self.cues,
+            original_class: self.original_class,
+            curated,
+        }
+    }
+
     fn with_top_class(mut self, originals: &[Original]) -> Self {
         self.original_class = originals[self.ranked[0].rank].class;
         self
@@ -843,43 +851,92 @@ const STRONG_MAX_ZIPF: f64 = 2.5;
 /// ... and its original at least this much more common.
 const STRONG_MIN_GAP: f64 = 2.0;
 
-/// The weights of the spun-word scorer: a logistic model over the evidence of a
-/// candidate, fitted on labelled text made by the test spinner (see the
-/// README's "Accuracy" section), then shifted for a lower prior than the
-/// training set's and given two document-level boosts the synthetic data
+/// The evidence of one spun-word candidate as numbers: what the fitted model
+/// reads. The evaluation harness (`cargo run -p xtask -- eval --fit`) collects
+/// these from labelled text to fit [`Tuning::weights`].
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Features {
+    /// Context advantage of the top original over the artifact, in nats.
+    pub context: f64,
+    /// How much commoner the original is, in Zipf units.
+    pub gap: f64,
+    /// The artifact's own Zipf frequency.
+    pub artifact_zipf: f64,
+    /// The original is a closed-class word.
+    pub original_closed: bool,
+    /// The artifact is a closed-class word.
+    pub artifact_closed: bool,
+    /// The artifact is capitalised.
+    pub capitalized: bool,
+    /// Strong artifacts per 100 words elsewhere in the document (capped).
+    pub density: f64,
+    /// How strongly the neighbours attract the artifact itself, in nats.
+    pub artifact_association: f64,
+    /// The slot's cues.
+    pub cues: Cues,
+    /// The class of the top original.
+    pub original_class: WordClass,
+    /// The artifact comes from a curated dictionary.
+    pub curated: bool,
+}
+
+impl Features {
+    /// Number of entries in [`Features::vector`].
+    pub const LEN: usize = 15;
+    /// Names of the entries of [`Features::vector`], in order.
+    pub const NAMES: [&'static str; Features::LEN] = [
+        "context",
+        "gap",
+        "artifact_zipf",
+        "original_closed",
+        "artifact_closed",
+        "capitalized",
+        "density",
+        "density_x_context",
+        "artifact_association",
+        "density_x_gap",
+        "prep_before_np",
+        "prep_after_det",
+        "adverb_after_aux",
+        "modal_after_subject",
+        "density_x_closed",
+    ];
+
+    /// The inputs of the logistic model.
+    pub fn vector(&self) -> [f64; Features::LEN] {
+        let flag = |b: bool| if b { 1.0 } else { 0.0 };
+        let d = self.density;
+        let class = self.original_class;
+        let prep = matches!(class, WordClass::Preposition | WordClass::Conjunction);
+        [
+            self.context,
+            self.gap,
+            self.artifact_zipf,
+            flag(self.original_closed),
+            flag(self.artifact_closed),
+            flag(self.capitalized),
+            d,
+            d * self.context,
+            self.artifact_association,
+            d * self.gap,
+            flag(prep && self.cues.next_opens_noun_phrase),
+            flag(prep && self.cues.after_determiner),
+            flag(class == WordClass::Adverb && self.cues.after_auxiliary),
+            flag(class == WordClass::Modal && self.cues.after_subject),
+            d * flag(self.original_closed),
+        ]
+    }
+}
+
+/// The weights of the spun-word scorer: a logistic model over [`Features`],
+/// fitted on labelled text made by the test spinner of the evaluation harness
+/// (see the README's "Accuracy" section), then shifted for a lower prior than
+/// the training set's, with two document-level boosts the synthetic data
 /// cannot teach.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tuning {
-    /// Per nat of context advantage of the original over the artifact.
-    pub context: f64,
-    /// Per Zipf unit the original is commoner than the artifact.
-    pub gap: f64,
-    /// Per Zipf unit of the artifact's own frequency.
-    pub artifact_zipf: f64,
-    /// The original is a closed-class word.
-    pub original_closed: f64,
-    /// The artifact is a closed-class word.
-    pub artifact_closed: f64,
-    /// The artifact is capitalised (a sentence start at best).
-    pub capitalized: f64,
-    /// Per strong artifact per 100 words elsewhere in the document.
-    pub density: f64,
-    /// Interaction of density and context.
-    pub density_x_context: f64,
-    /// Per nat the neighbours attract the artifact itself.
-    pub artifact_association: f64,
-    /// Interaction of density and gap.
-    pub density_x_gap: f64,
-    /// Preposition or conjunction original before a noun phrase.
-    pub prep_before_np: f64,
-    /// Preposition or conjunction original after a determiner.
-    pub prep_after_det: f64,
-    /// Adverb original after an auxiliary.
-    pub adverb_after_aux: f64,
-    /// Modal original after a subject.
-    pub modal_after_subject: f64,
-    /// Interaction of density and a closed-class original.
-    pub density_x_closed: f64,
+    /// One weight per entry of [`Features::vector`].
+    pub weights: [f64; Features::LEN],
     /// Intercept of the fitted model.
     pub intercept: f64,
     /// Subtracted from every logit: real texts are spun far less often than
@@ -889,7 +946,7 @@ pub struct Tuning {
     pub spun_density: f64,
     /// In a spun document: a closed-class original that the slot supports.
     pub spun_doc_closed_boost: f64,
-    /// In a spun document: an artifact from the curated list (seen in the wild).
+    /// In a spun document: an artifact from a curated list (seen in the wild).
     pub spun_doc_curated_boost: f64,
     /// Density is capped here.
     pub max_density: f64,
@@ -900,21 +957,11 @@ pub struct Tuning {
 impl Default for Tuning {
     fn default() -> Self {
         Tuning {
-            context: 0.1552,
-            gap: 0.9219,
-            artifact_zipf: -0.2619,
-            original_closed: 0.5497,
-            artifact_closed: -0.1982,
-            capitalized: -4.1871,
-            density: 0.8432,
-            density_x_context: -0.0099,
-            artifact_association: -0.0215,
-            density_x_gap: -0.1314,
-            prep_before_np: 0.1514,
-            prep_after_det: -0.4425,
-            adverb_after_aux: 0.0325,
-            modal_after_subject: 0.2157,
-            density_x_closed: -0.0450,
+            // Fitted by `cargo run --release -p xtask -- eval --fit`.
+            weights: [
+                0.1552, 0.9219, -0.2619, 0.5497, -0.1982, -4.1871, 0.8432, -0.0099, -0.0215,
+                -0.1314, 0.1514, -0.4425, 0.0325, 0.2157, -0.0450,
+            ],
             intercept: -2.4946,
             prior_shift: 1.0,
             spun_density: 1.0,
@@ -927,34 +974,16 @@ impl Default for Tuning {
 }
 
 impl Tuning {
-    fn logit(&self, s: &Scored, curated: bool) -> f64 {
-        let top = &s.ranked[0];
-        let d = s.density;
-        let closed = s.original_class != WordClass::Content;
-        let prep = matches!(s.original_class, WordClass::Preposition | WordClass::Conjunction);
-        let flag = |b: bool| if b { 1.0 } else { 0.0 };
-        let mut z = self.intercept
-            + self.context * top.context
-            + self.gap * top.gap
-            + self.artifact_zipf * s.artifact_zipf
-            + self.original_closed * flag(closed)
-            + self.artifact_closed * flag(s.artifact_closed)
-            + self.capitalized * flag(s.capitalized)
-            + self.density * d
-            + self.density_x_context * d * top.context
-            + self.artifact_association * s.artifact_association
-            + self.density_x_gap * d * top.gap
-            + self.prep_before_np * flag(prep && s.cues.next_opens_noun_phrase)
-            + self.prep_after_det * flag(prep && s.cues.after_determiner)
-            + self.adverb_after_aux * flag(s.original_class == WordClass::Adverb && s.cues.after_auxiliary)
-            + self.modal_after_subject * flag(s.original_class == WordClass::Modal && s.cues.after_subject)
-            + self.density_x_closed * d * flag(closed)
-            - self.prior_shift;
-        if d >= self.spun_density {
-            if closed && (top.context > 0.0 || s.cues.next_opens_noun_phrase) {
+    /// The log-odds that the candidate is an artifact.
+    pub fn logit(&self, f: &Features) -> f64 {
+        let x = f.vector();
+        let mut z = self.intercept - self.prior_shift
+            + self.weights.iter().zip(x).map(|(w, v)| w * v).sum::<f64>();
+        if f.density >= self.spun_density {
+            if f.original_closed && (f.context > 0.0 || f.cues.next_opens_noun_phrase) {
                 z += self.spun_doc_closed_boost;
             }
-            if curated {
+            if f.curated {
                 z += self.spun_doc_curated_boost;
             }
         }

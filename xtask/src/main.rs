@@ -10,6 +10,7 @@
 mod frequencies;
 mod ngrams;
 mod spun_words;
+mod eval;
 mod tortured;
 
 fn main() {
@@ -19,6 +20,7 @@ fn main() {
         Some("ngrams") => std::process::exit(ngrams::main(&args[1..])),
         Some(spun_words::GENERATOR) => std::process::exit(spun_words::run(&args[1..])),
         Some(tortured::NAME) => std::process::exit(tortured::run(&args[1..])),
+        Some(eval::NAME) => std::process::exit(eval::run(&args[1..])),
         _ => {
             eprintln!("usage: cargo run -p xtask -- <generator>");
             std::process::exit(2);

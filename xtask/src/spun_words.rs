@@ -381,7 +381,7 @@ impl WordNet {
     }
 
     /// The `wn-rule` family: one replacement, adjective senses first.
-    fn rule_pick(&self, form: &str) -> Option<String> {
+    pub(crate) fn rule_pick(&self, form: &str) -> Option<String> {
         Pos::ADJECTIVE_FIRST.into_iter().find_map(|pos| {
             self.senses(form, pos)
                 .find_map(|synset| self.pick_from(synset, form, pos))
@@ -389,7 +389,7 @@ impl WordNet {
     }
 
     /// The `wn-senses` family: one pick per leading synset of every part of speech.
-    fn sense_picks(&self, form: &str) -> Vec<String> {
+    pub(crate) fn sense_picks(&self, form: &str) -> Vec<String> {
         Pos::NOUN_FIRST
             .into_iter()
             .flat_map(|pos| {
@@ -496,11 +496,11 @@ fn parse_index_line(line: &str) -> Option<(String, Vec<u32>)> {
 
 /// One term of a MyThes sense.
 #[derive(Debug)]
-struct Term {
+pub(crate) struct Term {
     /// The term with its label ("(generic term)" ...) removed.
-    text: String,
+    pub(crate) text: String,
     /// True for a plain synonym, false for a generic, similar or related term.
-    plain: bool,
+    pub(crate) plain: bool,
 }
 
 /// The LibreOffice English thesaurus: entry -> senses -> terms (antonyms dropped).
@@ -561,7 +561,7 @@ impl MyThes {
     }
 
     /// The terms of each sense of `form` other than `form` itself, in order.
-    fn sense_terms<'a>(&'a self, form: &'a str) -> impl Iterator<Item = Vec<&'a Term>> + 'a {
+    pub(crate) fn sense_terms<'a>(&'a self, form: &'a str) -> impl Iterator<Item = Vec<&'a Term>> + 'a {
         self.senses(form).iter().map(move |terms| {
             terms
                 .iter()
@@ -626,7 +626,7 @@ fn other_single_word(lemma: &str, form: &str) -> Option<String> {
 }
 
 /// True when the checker's tokenizer sees `text` as exactly one word of letters.
-fn is_single_word(text: &str) -> bool {
+pub(crate) fn is_single_word(text: &str) -> bool {
     let mut words = unspun::text::words(text);
     match (words.next(), words.next()) {
         (Some(word), None) => {
