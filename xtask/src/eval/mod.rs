@@ -1,7 +1,7 @@
 //! The evaluation harness: how many artifacts does the checker find, how rarely
 //! does it flag honest text, and how often is its fix the original?
 //!
-//! `cargo run --release -p xtask -- eval [--clean DIR] [--seed N] [--fit]`
+//! `cargo run --release -p xtask -- eval [--clean DIR] [--seed N] [--fit] [--prior-shift X] [--pooling X]`
 //!
 //! Clean articles (default `../shared/corpora/bbc-news`, read at evaluation time
 //! and never copied into the project) are split by position: even articles train
@@ -42,6 +42,8 @@ pub fn run(args: &[String]) -> i32 {
     let mut clean_dir = repo_root().join("../shared/corpora/bbc-news");
     let mut seed = 1u64;
     let mut fit = false;
+    let mut prior_shift: Option<f64> = None;
+    let mut pooling: Option<f64> = None;
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
@@ -54,8 +56,16 @@ pub fn run(args: &[String]) -> i32 {
                 seed = args[i].parse().unwrap_or(1);
             }
             "--fit" => fit = true,
+            "--pooling" => {
+                i += 1;
+                pooling = args[i].parse().ok();
+            }
+            "--prior-shift" => {
+                i += 1;
+                prior_shift = args[i].parse().ok();
+            }
             other => {
-                eprintln!("eval: unknown argument {other}; usage: eval [--clean DIR] [--seed N] [--fit]");
+                eprintln!("eval: unknown argument {other}; usage: eval [--clean DIR] [--seed N] [--fit] [--prior-shift X] [--pooling X]");
                 return 2;
             }
         }
@@ -84,6 +94,12 @@ pub fn run(args: &[String]) -> i32 {
         let checker = Checker::new();
         tuning = fit_tuning(&checker, &samples);
         print_tuning(&tuning);
+    }
+    if let Some(shift) = prior_shift {
+        tuning.prior_shift = shift;
+    }
+    if let Some(p) = pooling {
+        tuning.pooling = p;
     }
     let checker = Checker::builder().tuning(tuning).build().expect("embedded dictionaries load");
     let samples = make_samples(&spinner, &test, seed.wrapping_add(1000));
