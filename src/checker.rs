@@ -219,7 +219,7 @@ impl Checker {
     /// Every candidate in `text` with its confidence and evidence, before
     /// thresholds, allowlists and rendering: for studying the scoring.
     pub fn findings(&self, text: &str) -> Vec<Finding> {
-        self.engine.scan(text, &|_| true).findings
+        self.engine.scan(text, &|_| true, 0.0).findings
     }
 
     /// Checks `text` with the default options.
@@ -273,7 +273,7 @@ impl Checker {
                     .is_none_or(|names| names.contains(&d.name))
             })
             .collect();
-        let scan = self.engine.scan(text, &|d| enabled[d]);
+        let scan = self.engine.scan(text, &|d| enabled[d], options.min_confidence);
         let allow: FxHashSet<String> = options.allow.iter().map(|a| a.to_lowercase()).collect();
         let lines = LineIndex::new(text);
         let mut spans = Vec::new();

@@ -73,6 +73,14 @@ struct SpunWord {
     uncertain: bool,
 }
 
+impl SpunWord {
+    /// Could this artifact count as strong evidence ([`Scored::is_strong`])?
+    fn possibly_strong(&self) -> bool {
+        f64::from(self.zipf) <= STRONG_MAX_ZIPF
+            && self.originals.iter().any(|o| f64::from(o.zipf - self.zipf) >= STRONG_MIN_GAP)
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 struct CompiledConditions {
     requires: Vec<Vec<u32>>,
@@ -458,8 +466,10 @@ impl Engine {
         found
     }
 
-    /// Finds every candidate in `text` and scores it.
-    pub fn scan(&self, text: &str, enabled: &dyn Fn(usize) -> bool) -> Scan {
+    /// Finds the candidates in `text` and scores them. Spun-word candidates
+    /// whose confidence cannot reach `min_confidence` are skipped (pass 0 to
+    /// get every candidate).
+    pub fn scan(&self, text: &str, enabled: &dyn Fn(usize) -> bool, min_confidence: f64) -> Scan {
         let words: Vec<Word> = text::words(text).collect();
         let mut lex = Vec::with_capacity(words.len());
         let mut typo = Vec::new();
@@ -492,7 +502,14 @@ impl Engine {
         };
         let mut covered = vec![false; words.len()];
         let mut findings = self.find_phrases(&doc, enabled, &mut covered);
-        findings.extend(self.score_spun_words(&doc, &covered, enabled, findings.len()));
+        let min_logit = if min_confidence <= 0.0 {
+            f64::NEG_INFINITY
+        } else if min_confidence >= 1.0 {
+            f64::INFINITY
+        } else {
+            (min_confidence / (1.0 - min_confidence)).ln()
+        };
+        findings.extend(self.score_spun_words(&doc, &covered, enabled, findings.len(), min_logit));
         findings.sort_by_key(|f| (f.start, f.end));
         Scan {
             words: words.len(),
@@ -692,6 +709,7 @@ impl Engine {
         covered: &[bool],
         enabled: &dyn Fn(usize) -> bool,
         phrase_findings: usize,
+        min_logit: f64,
     ) -> Vec<Finding> {
         let candidates: Vec<usize> = (0..doc.words.len())
             .filter(|&i| {
@@ -712,6 +730,32 @@ impl Engine {
             return Vec::new();
         }
         let t = &self.tuning;
+        // Skip every artifact whose logit cannot reach `min_logit` even with the
+        // most favourable context: an upper bound from its frequencies, its
+        // slot cues and the most strong evidence the document could hold.
+        let per_100 = 100.0 / (doc.words.len().max(100) as f64);
+        let possibly_strong = candidates
+            .iter()
+            .filter(|&&i| self.spun[doc.lex[i].spun as usize].possibly_strong())
+            .count() as f64;
+        let density_bound =
+            ((possibly_strong + t.phrase_weight * phrase_findings as f64) * per_100).min(t.max_density);
+        // Occurrences of one artifact share a verdict (pooling below), so an
+        // artifact is kept whole when any of its occurrences could reach it.
+        let mut keep: FxHashMap<u32, bool> = FxHashMap::default();
+        for &i in &candidates {
+            let id = doc.lex[i].spun;
+            let spun = &self.spun[id as usize];
+            let kept = keep.entry(id).or_insert(false);
+            if !*kept {
+                let cues = Cues::at(doc.words, i, &self.classes);
+                *kept = spun.possibly_strong()
+                    || t.logit_bound(spun, &cues, doc.words[i].is_capitalized(), density_bound)
+                        >= min_logit;
+            }
+        }
+        let candidates: Vec<usize> =
+            candidates.into_iter().filter(|&i| keep[&doc.lex[i].spun]).collect();
         let mut replaced = vec![NONE; doc.words.len()];
         let mut scored: Vec<Scored> = Vec::with_capacity(candidates.len());
         let mut strong = vec![false; candidates.len()];
@@ -834,14 +878,16 @@ impl Scored {
     fn features(&self, curated: bool) -> Features {
         let top = &self.ranked[0];
         Features {
-            context: top.context,
+            context: top.context.clamp(-CONTEXT_LIMIT, CONTEXT_LIMIT),
             gap: top.gap,
             artifact_zipf: self.artifact_zipf,
             original_closed: self.original_class != WordClass::Content,
             artifact_closed: self.artifact_closed,
             capitalized: self.capitalized,
             density: self.density,
-            artifact_association: self.artifact_association,
+            artifact_association: self
+                .artifact_association
+                .clamp(-CONTEXT_LIMIT, CONTEXT_LIMIT),
             cues: self.cues,
             original_class: self.original_class,
             curated,
@@ -860,6 +906,11 @@ impl Scored {
         self.artifact_zipf <= STRONG_MAX_ZIPF && top.gap >= STRONG_MIN_GAP && top.context >= 0.0
     }
 }
+
+/// Context evidence (and the artifact's own association) is clamped to
+/// plus or minus this many nats: the bigram counts cannot support more, and the
+/// bound lets the scorer skip hopeless candidates.
+const CONTEXT_LIMIT: f64 = 10.0;
 
 /// A rare artifact is at most this common (Zipf) to count as strong evidence.
 const STRONG_MAX_ZIPF: f64 = 2.5;
@@ -993,6 +1044,50 @@ impl Default for Tuning {
 }
 
 impl Tuning {
+    /// An upper bound of [`Tuning::logit`] for any occurrence of `spun` with
+    /// these cues, whatever its context, in a document whose density is at
+    /// most `density`.
+    fn logit_bound(&self, spun: &SpunWord, cues: &Cues, capitalized: bool, density: f64) -> f64 {
+        let mut best = f64::NEG_INFINITY;
+        for o in &spun.originals {
+            let features = Features {
+                context: 0.0,
+                gap: f64::from(o.zipf - spun.zipf),
+                artifact_zipf: f64::from(spun.zipf),
+                original_closed: o.class != WordClass::Content,
+                artifact_closed: false,
+                capitalized,
+                density: 0.0,
+                artifact_association: 0.0,
+                cues: *cues,
+                original_class: o.class,
+                curated: spun.dict_is_curated,
+            };
+            let x = features.vector();
+            let fixed: f64 = self.weights.iter().zip(x).map(|(w, v)| w * v).sum();
+            // Density enters linearly and through its interactions; take the
+            // larger of no density and the bound.
+            let with_density = |d: f64| {
+                let f = Features { density: d, ..features };
+                let x = f.vector();
+                self.weights.iter().zip(x).map(|(w, v)| w * v).sum::<f64>()
+                    + if d >= self.spun_density {
+                        (if f.original_closed { self.spun_doc_closed_boost } else { 0.0 })
+                            + if f.curated { self.spun_doc_curated_boost } else { 0.0 }
+                    } else {
+                        0.0
+                    }
+            };
+            let density_part = with_density(density).max(with_density(0.0)) - fixed;
+            let context_room = (self.weights[0].abs() + density * self.weights[7].abs()) * CONTEXT_LIMIT
+                + self.weights[8].abs() * CONTEXT_LIMIT
+                + self.weights[4].max(0.0);
+            let z = self.intercept - self.prior_shift + fixed + density_part + context_room;
+            best = best.max(z);
+        }
+        best
+    }
+
     /// The log-odds that the candidate is an artifact.
     pub fn logit(&self, f: &Features) -> f64 {
         let x = f.vector();
