@@ -7,20 +7,53 @@
 //! non-ASCII words go to an ordinary string-keyed map.
 
 use rustc_hash::FxHashMap;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// A map from a word's lower-case form to `V`, looked up by the word as written.
 #[derive(Debug, Clone)]
 pub struct WordMap<V> {
-    short: FxHashMap<u128, V>,
+    short: HashMap<u128, V, BuildHasherDefault<PackedWordHasher>>,
     long: FxHashMap<Box<str>, V>,
 }
 
 impl<V> Default for WordMap<V> {
     fn default() -> Self {
         WordMap {
-            short: FxHashMap::default(),
+            short: HashMap::default(),
             long: FxHashMap::default(),
         }
+    }
+}
+
+/// Hashes a packed word with a full 64-bit mix, so that words sharing their
+/// first letters (whose low bits agree) still spread over the whole table.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct PackedWordHasher(u64);
+
+impl Hasher for PackedWordHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    #[inline]
+    fn write_u64(&mut self, x: u64) {
+        // splitmix64's finaliser over the running state.
+        let mut z = (self.0 ^ x).wrapping_add(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        self.0 = z ^ (z >> 31);
+    }
+
+    #[inline]
+    fn write_u128(&mut self, x: u128) {
+        self.write_u64((x as u64) ^ ((x >> 64) as u64).rotate_left(29));
     }
 }
 
@@ -50,7 +83,68 @@ fn pack(word: &str) -> Option<u128> {
     Some(key)
 }
 
+/// A one-hash Bloom filter over packed words: a bitset small enough to stay in
+/// the processor's cache, so that the common case ("this word matters to no
+/// dictionary") costs no trip to memory.
+#[derive(Debug, Clone)]
+pub struct WordFilter {
+    bits: Vec<u64>,
+}
+
+const FILTER_BITS: u32 = 20;
+
+impl Default for WordFilter {
+    fn default() -> Self {
+        WordFilter {
+            bits: vec![0; (1 << FILTER_BITS) / 64],
+        }
+    }
+}
+
+impl WordFilter {
+    fn slot(key: u128) -> usize {
+        let mut h = PackedWordHasher::default();
+        h.write_u128(key);
+        (h.finish() >> (64 - FILTER_BITS)) as usize
+    }
+
+    /// Adds a lower-case word.
+    pub fn insert(&mut self, form: &str) {
+        if let Some(key) = pack(form) {
+            let slot = Self::slot(key);
+            self.bits[slot / 64] |= 1 << (slot % 64);
+        }
+    }
+
+    /// False only when `word` (any case) was never inserted. Words that do not
+    /// pack (long or non-ASCII) always answer true.
+    #[inline]
+    pub fn may_contain(&self, word: &str) -> bool {
+        match pack(word) {
+            Some(key) => {
+                let slot = Self::slot(key);
+                self.bits[slot / 64] & (1 << (slot % 64)) != 0
+            }
+            None => true,
+        }
+    }
+}
+
 impl<V> WordMap<V> {
+    /// Every lower-case form (of short ASCII words, unpacked) with its value.
+    pub fn for_each(&self, mut f: impl FnMut(&str, &V)) {
+        for (key, v) in &self.short {
+            let bytes = key.to_le_bytes();
+            let len = bytes.iter().position(|&b| b == 0).unwrap_or(16);
+            if let Ok(s) = std::str::from_utf8(&bytes[..len]) {
+                f(s, v);
+            }
+        }
+        for (k, v) in &self.long {
+            f(k, v);
+        }
+    }
+
     /// Reserves room for `n` more words.
     pub fn reserve(&mut self, n: usize) {
         self.short.reserve(n);

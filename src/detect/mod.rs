@@ -28,10 +28,12 @@ use crate::report::SpanKind;
 use crate::text::{self, Word};
 use context::{ContextModel, Frequencies, UNKNOWN};
 use cues::{Cues, FunctionWords, WordClass};
-use lexicon::WordMap;
+use lexicon::{WordFilter, WordMap};
 use rustc_hash::FxHashMap;
 
 const NONE: u32 = u32::MAX;
+/// Model id not looked up yet (see [`Engine::scan`]).
+const LAZY: u32 = u32::MAX - 1;
 
 /// What one lower-case surface form can be.
 #[derive(Debug, Clone, Copy)]
@@ -204,6 +206,10 @@ pub struct Scan {
 #[derive(Debug, Clone)]
 pub struct Engine {
     lexicon: WordMap<Lex>,
+    /// Words that are a spun artifact or a phrase word.
+    active: WordFilter,
+    /// Words the lexicon knows at all.
+    known: WordFilter,
     model: ContextModel,
     spun: Vec<SpunWord>,
     phrases: Vec<Phrase>,
@@ -220,6 +226,7 @@ pub struct Engine {
     dicts: Vec<DictionaryInfo>,
     tuning: Tuning,
     classes: FunctionWords,
+    number_id: u32,
 }
 
 /// Words this short are never matched with a typo.
@@ -234,6 +241,8 @@ impl Engine {
     pub fn new(dicts: Vec<Dictionary>, model: ContextModel, frequencies: &Frequencies) -> Self {
         let mut engine = Engine {
             lexicon: WordMap::default(),
+            active: WordFilter::default(),
+            known: WordFilter::default(),
             spun: Vec::new(),
             phrases: Vec::new(),
             trie: Trie::new(),
@@ -245,6 +254,7 @@ impl Engine {
             conditions: 0,
             condition_breaks: Vec::new(),
             tuning: Tuning::default(),
+            number_id: model.id(text::NUMBER_TOKEN),
             classes: FunctionWords::from_tsv(crate::dict::embedded::FUNCTION_WORDS)
                 .expect("embedded function-word list is valid"),
             dicts: dicts.iter().map(|d| d.info.clone()).collect(),
@@ -270,6 +280,7 @@ impl Engine {
         }
         engine.conditions = condition_ids.len();
         engine.build_typo_index();
+        engine.build_filters();
         engine
     }
 
@@ -420,6 +431,19 @@ impl Engine {
         });
     }
 
+    fn build_filters(&mut self) {
+        let mut active = WordFilter::default();
+        let mut known = WordFilter::default();
+        self.lexicon.for_each(|form, lex| {
+            known.insert(form);
+            if lex.word != NONE || lex.spun != NONE {
+                active.insert(form);
+            }
+        });
+        self.active = active;
+        self.known = known;
+    }
+
     fn build_typo_index(&mut self) {
         for (index, word) in self.typo_forms.iter().enumerate() {
             if word.chars().count() < MIN_TYPO_LEN || !word.chars().all(char::is_alphabetic) {
@@ -475,15 +499,24 @@ impl Engine {
         let mut typo = Vec::new();
         let mut buf = String::new();
         for (i, w) in words.iter().enumerate() {
-            let entry = match self.lexicon.get(w.text) {
-                Some(l) => *l,
+            // Most words matter to no dictionary: the cache-resident filter
+            // says so without touching the lexicon. Their context-model ids
+            // are looked up later, and only next to a candidate.
+            let entry = if self.active.may_contain(w.text) {
+                self.lexicon.get(w.text).copied()
+            } else {
+                None
+            };
+            let entry = match entry {
+                Some(l) => l,
+                None if w.has_digit() => Lex { model: self.number_id, ..EMPTY_LEX },
                 None => {
-                    let number = w.has_digit();
-                    let mut l = EMPTY_LEX;
-                    if number {
-                        l.model = self.model.id(text::NUMBER_TOKEN);
-                    } else if w.text.len() < MIN_TYPO_LEN || w.text.len() > MAX_TYPO_LEN {
-                    } else {
+                    let mut l = Lex { model: LAZY, ..EMPTY_LEX };
+                    let len = w.text.len();
+                    if (MIN_TYPO_LEN..=MAX_TYPO_LEN).contains(&len)
+                        && !self.known.may_contain(w.text)
+                        && self.lexicon.get(w.text).is_none()
+                    {
                         let found = self.typo_match(text::lowercase_into(w.text, &mut buf));
                         if let Some(&first) = found.first() {
                             l.word = first;
@@ -651,6 +684,8 @@ impl Engine {
         let model_of = |k: usize| {
             if replaced[k] != NONE {
                 replaced[k]
+            } else if doc.lex[k].model == LAZY {
+                self.lexicon.get(words[k].text).map_or(UNKNOWN, |l| l.model)
             } else {
                 doc.lex[k].model
             }
