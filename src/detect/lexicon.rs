@@ -89,30 +89,42 @@ fn pack(word: &str) -> Option<u128> {
 #[derive(Debug, Clone)]
 pub struct WordFilter {
     bits: Vec<u64>,
+    log2_bits: u32,
+    hashes: u32,
 }
-
-const FILTER_BITS: u32 = 20;
 
 impl Default for WordFilter {
     fn default() -> Self {
-        WordFilter {
-            bits: vec![0; (1 << FILTER_BITS) / 64],
-        }
+        WordFilter::new(20, 1)
     }
 }
 
 impl WordFilter {
-    fn slot(key: u128) -> usize {
+    /// A filter of `2^log2_bits` bits probed by `hashes` hash functions (1 or 2).
+    pub fn new(log2_bits: u32, hashes: u32) -> Self {
+        WordFilter {
+            bits: vec![0; (1usize << log2_bits) / 64],
+            log2_bits,
+            hashes: hashes.clamp(1, 2),
+        }
+    }
+
+    #[inline]
+    fn slots(&self, key: u128) -> [usize; 2] {
         let mut h = PackedWordHasher::default();
         h.write_u128(key);
-        (h.finish() >> (64 - FILTER_BITS)) as usize
+        let h = h.finish();
+        let first = (h >> (64 - self.log2_bits)) as usize;
+        let second = (h as usize) & ((1 << self.log2_bits) - 1);
+        [first, if self.hashes == 2 { second } else { first }]
     }
 
     /// Adds a lower-case word.
     pub fn insert(&mut self, form: &str) {
         if let Some(key) = pack(form) {
-            let slot = Self::slot(key);
-            self.bits[slot / 64] |= 1 << (slot % 64);
+            for slot in self.slots(key) {
+                self.bits[slot / 64] |= 1 << (slot % 64);
+            }
         }
     }
 
@@ -121,10 +133,10 @@ impl WordFilter {
     #[inline]
     pub fn may_contain(&self, word: &str) -> bool {
         match pack(word) {
-            Some(key) => {
-                let slot = Self::slot(key);
-                self.bits[slot / 64] & (1 << (slot % 64)) != 0
-            }
+            Some(key) => self
+                .slots(key)
+                .iter()
+                .all(|&slot| self.bits[slot / 64] & (1 << (slot % 64)) != 0),
             None => true,
         }
     }
