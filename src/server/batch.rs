@@ -17,7 +17,7 @@
 //! 1-based `line`. One bad document never fails the others.
 
 use super::problem::{ApiError, Problem};
-use super::request::{body_kind, parse_json, unsupported, utf8, BodyKind};
+use super::request::{body_kind, parse_json, unsupported, utf8, BodyKind, Object};
 use super::v1::{check_into, json_response, with_check_options, RequestOptions, OPTION_NAMES};
 use super::AppState;
 use crate::Checker;
@@ -92,7 +92,7 @@ with_check_options! {
     /// Body of a JSON batch: the documents and options for all of them.
     pub struct BatchRequest {
         /// The documents, checked and answered in this order.
-        pub documents: Vec<BatchDocument>,
+        pub documents: Vec<Object<BatchDocument>>,
     }
 }
 
@@ -132,7 +132,7 @@ async fn json_batch(state: AppState, request: Request) -> Result<Response, ApiEr
             shared.clone().resolve(&checker)?;
             let mut out = Vec::with_capacity(bytes.len() * 2 + 64);
             out.extend_from_slice(b"{\"results\":[");
-            for (i, document) in batch.documents.iter().enumerate() {
+            for (i, Object(document)) in batch.documents.iter().enumerate() {
                 if i > 0 {
                     out.push(b',');
                 }
@@ -267,9 +267,7 @@ impl LineReader {
                 Ok(Some(Ok(chunk))) => self.buffer.extend_from_slice(&chunk),
                 Ok(None) => self.ended = true,
                 Ok(Some(Err(error))) => {
-                    self.ended = true;
-                    self.buffer.clear();
-                    self.discarding = true;
+                    self.stop();
                     return Some(Line::Failed {
                         number: self.number + 1,
                         error: ApiError::InvalidRequest(format!(
@@ -278,9 +276,7 @@ impl LineReader {
                     });
                 }
                 Err(_elapsed) => {
-                    self.ended = true;
-                    self.buffer.clear();
-                    self.discarding = true;
+                    self.stop();
                     return Some(Line::Failed {
                         number: self.number + 1,
                         error: ApiError::RequestTimeout {
@@ -290,6 +286,16 @@ impl LineReader {
                 }
             }
         }
+    }
+}
+
+impl LineReader {
+    /// Ends the input after a failure: what is buffered is dropped.
+    fn stop(&mut self) {
+        self.ended = true;
+        self.discarding = true;
+        self.buffer.clear();
+        self.scanned = 0;
     }
 }
 

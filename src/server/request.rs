@@ -72,16 +72,41 @@ pub fn utf8(bytes: &[u8]) -> Result<&str, ApiError> {
     })
 }
 
-/// Parses a JSON body into `T`, with errors that say where and what.
+/// Parses a JSON object body into `T`, with errors that say where and what.
+/// `option_names` are the members whose bad values are `invalid-option` errors.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8], option_names: &[&str]) -> Result<T, ApiError> {
     let text = utf8(bytes)?;
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let value = serde_path_to_error::deserialize(&mut deserializer)
+    let Object(value) = serde_path_to_error::deserialize(&mut deserializer)
         .map_err(|e| classify(e, option_names))?;
     deserializer
         .end()
         .map_err(|e| ApiError::MalformedJson(e.to_string()))?;
     Ok(value)
+}
+
+/// A `T` that must be written as a JSON object. serde's derived structs also
+/// accept an array of their members in order; the API documents objects only,
+/// so this refuses arrays rather than guess what their elements mean.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Object<T>(pub T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for ObjectVisitor<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        deserializer
+            .deserialize_map(ObjectVisitor(std::marker::PhantomData))
+            .map(Object)
+    }
 }
 
 fn classify(

@@ -9,6 +9,7 @@ use axum::extract::Request;
 use axum::http::header;
 use axum::middleware::Next;
 use axum::response::Response;
+use std::io::IsTerminal as _;
 use std::time::Instant;
 
 /// Middleware that logs one line per request at `info` level, target
@@ -45,6 +46,7 @@ pub fn init_logging() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_target(false)
         .try_init();
 }
