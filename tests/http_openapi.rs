@@ -132,7 +132,7 @@ async fn successful_responses_match_their_schemas() {
         "documents": [
             { "id": "a", "text": SPUN },
             { "id": 7, "text": "clean", "include_diff": true },
-            { "text": "x", "dictionaries": ["nope"] },
+            { "text": "x", "dictionaries": [] },
         ]
     });
     let reply = check_documented(
@@ -217,6 +217,15 @@ async fn every_kind_of_error_response_matches_its_schema() {
             "POST",
             "/v1/check/batch",
             post_json("/v1/check/batch", &json!({ "documents": 1 })),
+            400,
+        ),
+        (
+            "POST",
+            "/v1/check/batch",
+            post_json(
+                "/v1/check/batch",
+                &json!({ "documents": [{ "text": "a", "fix_threshold": 2 }] }),
+            ),
             400,
         ),
         ("GET", "/v1/check", get("/v1/check"), 405),

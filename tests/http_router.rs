@@ -413,13 +413,12 @@ async fn json_batch_answers_each_document_in_order_with_its_id() {
             { "id": "a", "text": "😀 Mexico connected Friday." },
             { "id": 2, "text": "A clean sentence." },
             { "text": "😀 Mexico connected Friday.", "offset_unit": "utf16" },
-            { "id": "bad", "text": "x", "min_confidence": 7 },
         ]
     });
     let reply = call(&app(), post_json("/v1/check/batch", &body)).await;
     assert_eq!(reply.status, StatusCode::OK);
     let results = reply.json()["results"].as_array().unwrap().clone();
-    assert_eq!(results.len(), 4);
+    assert_eq!(results.len(), 3);
     assert_eq!(results[0]["id"], "a");
     assert_eq!(results[0]["report"]["offset_unit"], "char");
     assert_eq!(span(&results[0]["report"], "connected")["start"], 9);
@@ -431,17 +430,26 @@ async fn json_batch_answers_each_document_in_order_with_its_id() {
         10,
         "own option wins"
     );
-    assert_eq!(results[3]["id"], "bad");
-    assert_eq!(results[3]["error"]["type"], "/problems/invalid-option");
-    assert!(results[3].get("report").is_none());
 }
 
 #[tokio::test]
-async fn json_batch_refuses_bad_shared_options_and_unknown_members() {
+async fn json_batch_refuses_bad_options_and_unknown_members_whole() {
     let body = json!({ "documents": [{ "text": "a" }], "min_confidence": 2 });
     call(&app(), post_json("/v1/check/batch", &body))
         .await
         .assert_problem(400, "invalid-option");
+    let body = json!({ "documents": [{ "text": "a" }, { "id": "b", "text": "b", "dictionaries": ["none"] }] });
+    let problem = call(&app(), post_json("/v1/check/batch", &body))
+        .await
+        .assert_problem(400, "invalid-option");
+    assert_eq!(problem["option"], "dictionaries");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("documents[1]: unknown dictionary"),
+        "{problem}"
+    );
     let body = json!({ "documents": [{ "text": "a" }, { "text": "b", "colour": "red" }] });
     let problem = call(&app(), post_json("/v1/check/batch", &body))
         .await
@@ -452,6 +460,17 @@ async fn json_batch_refuses_bad_shared_options_and_unknown_members() {
             .as_str()
             .unwrap()
             .starts_with("documents[1]: unknown option `colour`"),
+        "{problem}"
+    );
+    let body = json!({ "documents": [{ "id": null, "text": "a" }] });
+    let problem = call(&app(), post_json("/v1/check/batch", &body))
+        .await
+        .assert_problem(400, "invalid-request");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("documents[0].id: invalid type: null"),
         "{problem}"
     );
     let body = json!({ "texts": ["a"] });

@@ -4,8 +4,9 @@
 //!
 //! - `application/json`: `{"documents": [{"id": .., "text": .., options..}], options..}`
 //!   answered by `{"results": [..]}` in the same order. Options at the top apply to
-//!   every document that does not set its own. The whole body is under the body
-//!   size limit and the time limit, like `/v1/check`.
+//!   every document that does not set its own. The body is one request like
+//!   `/v1/check`: under the body size and time limits, and refused whole (400)
+//!   when any option in it is invalid.
 //! - `application/x-ndjson`: one document per line, answered as NDJSON with one
 //!   result line per input line, in order, streamed as soon as each is ready. The
 //!   server reads a line, checks it and writes its result; it never holds more than
@@ -14,7 +15,7 @@
 //!
 //! A result is `{"id": .., "report": {..}}` or, when that document failed,
 //! `{"id": .., "error": {problem details}}`; NDJSON results also carry the input's
-//! 1-based `line`. One bad document never fails the others.
+//! 1-based `line`. In a stream, one bad line never fails the others.
 
 use super::problem::{ApiError, Problem};
 use super::request::{body_kind, parse_json, unsupported, utf8, BodyKind, Object};
@@ -72,6 +73,17 @@ impl<'de> Deserialize<'de> for DocumentId {
                     .map(DocumentId::Number)
                     .map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
             }
+            /// JSON Schema calls `7.0` an integer, so it is read as `7`. Integer
+            /// literals past the range of i64 also arrive here, rounded: only
+            /// floats that stand for one integer exactly (below 2^53) are taken.
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<DocumentId, E> {
+                const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+                if v.fract() == 0.0 && v.abs() < EXACT {
+                    Ok(DocumentId::Number(v as i64))
+                } else {
+                    Err(E::invalid_value(de::Unexpected::Float(v), &self))
+                }
+            }
         }
         deserializer.deserialize_any(IdVisitor)
     }
@@ -81,7 +93,7 @@ with_check_options! {
     /// One document of a batch: a `/v1/check` body with an `id`.
     pub struct BatchDocument {
         /// Echoed in the document's result; `null` there when absent.
-        #[serde(default)]
+        #[serde(default, deserialize_with = "crate::server::request::present")]
         pub id: Option<DocumentId>,
         /// The text to check.
         pub text: String,
@@ -128,8 +140,16 @@ async fn json_batch(state: AppState, request: Request) -> Result<Response, ApiEr
         .run_blocking(slot, deadline, move || {
             let batch: BatchRequest = parse_json(&bytes, OPTION_NAMES)?;
             let shared = batch.options();
-            // Refuse bad shared options once, rather than once per document.
+            // The body is one JSON document: an invalid option anywhere in it makes
+            // the request invalid, as with /v1/check, before anything is checked.
             shared.clone().resolve(&checker)?;
+            for (i, Object(document)) in batch.documents.iter().enumerate() {
+                document
+                    .options()
+                    .or(&shared)
+                    .resolve(&checker)
+                    .map_err(|e| e.within(&format!("documents[{i}]")))?;
+            }
             let mut out = Vec::with_capacity(bytes.len() * 2 + 64);
             out.extend_from_slice(b"{\"results\":[");
             for (i, Object(document)) in batch.documents.iter().enumerate() {
@@ -455,6 +475,10 @@ mod tests {
         let id: DocumentId = serde_json::from_str("7").unwrap();
         assert_eq!(serde_json::to_string(&id).unwrap(), "7");
         assert!(serde_json::from_str::<DocumentId>("1.5").is_err());
+        let id: DocumentId = serde_json::from_str("-12.0").unwrap();
+        assert_eq!(id, DocumentId::Number(-12));
+        assert!(serde_json::from_str::<DocumentId>("1e19").is_err());
+        assert!(serde_json::from_str::<DocumentId>("-9223372036854775809").is_err());
         assert!(serde_json::from_str::<DocumentId>("[1]").is_err());
     }
 }

@@ -293,6 +293,23 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// The same error, its detail prefixed with where in the body it was found
+    /// (`documents[2]`), for errors about a part of a batch.
+    pub fn within(self, location: &str) -> Self {
+        match self {
+            ApiError::InvalidOption { option, detail } => ApiError::InvalidOption {
+                option,
+                detail: format!("{location}: {detail}"),
+            },
+            ApiError::InvalidRequest(detail) => {
+                ApiError::InvalidRequest(format!("{location}: {detail}"))
+            }
+            other => other,
+        }
+    }
+}
+
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.problem().detail)
