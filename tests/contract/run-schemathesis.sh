@@ -28,6 +28,7 @@ if [[ ! -x "$VENV/bin/schemathesis" ]]; then
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install --quiet "schemathesis==$SCHEMATHESIS_VERSION"
 fi
+schemathesis="$(cd "$VENV" && pwd)/bin/schemathesis"
 
 if [[ -z "${UNSPUN_BIN:-}" ]]; then
   cargo build --quiet --bin unspun
@@ -50,14 +51,18 @@ for _ in $(seq 200); do
 done
 curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null || { echo "server did not start:" >&2; cat "$log" >&2; exit 1; }
 
+# Run from a scratch directory so schemathesis leaves no cache in the checkout.
+hooks="$PWD/tests/contract/hooks.py"
+scratch=$(mktemp -d)
 status=0
-UNSPUN_URL="http://127.0.0.1:$PORT" SCHEMATHESIS_HOOKS=tests/contract/hooks.py \
-  "$VENV/bin/schemathesis" run "http://127.0.0.1:$PORT/openapi.yaml" \
+(cd "$scratch" && UNSPUN_URL="http://127.0.0.1:$PORT" SCHEMATHESIS_HOOKS="$hooks" \
+  "$schemathesis" run "http://127.0.0.1:$PORT/openapi.yaml" \
     --checks all \
     --max-examples "$MAX_EXAMPLES" \
     --seed "$SEED" \
     --request-timeout 30 \
-    --no-color || status=$?
+    --no-color) || status=$?
+rm -rf "$scratch"
 
 if grep -q ' status=5' "$log"; then
   echo "the server answered 5xx:" >&2
