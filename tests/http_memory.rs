@@ -4,6 +4,8 @@
 //! process's peak resident size (`VmHWM` in `/proc/self/status`), which is read
 //! before and after streaming 100 MB to a real server in this same process.
 
+#![cfg(feature = "server")]
+
 mod common;
 
 use common::{config, post_json, TestServer};

@@ -2,6 +2,8 @@
 //! kind of error, are validated against the schemas it documents for their path,
 //! method, status and media type. So the document cannot drift from the code.
 
+#![cfg(feature = "server")]
+
 mod common;
 
 use axum::body::Body;

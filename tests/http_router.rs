@@ -1,6 +1,8 @@
 //! The HTTP API called in-process (the router as a tower service): what each
 //! endpoint answers, offsets in every unit, and every error as problem details.
 
+#![cfg(feature = "server")]
+
 mod common;
 
 use axum::body::Body;
@@ -664,3 +666,57 @@ async fn cors_preflight_is_answered_and_errors_carry_cors_headers() {
 }
 
 use futures_util::StreamExt as _;
+
+/// Collects what the log subscriber writes.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn each_request_is_logged_on_one_line_without_its_text() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let secret = "Unpublished draft: the minister resigns arsenic of Friday.";
+    let reply = call(&app(), post_json("/v1/check", &json!({ "text": secret }))).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    call(&app(), get("/nowhere"))
+        .await
+        .assert_problem(404, "not-found");
+
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let lines: Vec<&str> = log.lines().collect();
+    assert_eq!(lines.len(), 2, "{log}");
+    for (line, (path, status)) in lines.iter().zip([("/v1/check", 200), ("/nowhere", 404)]) {
+        for field in [format!("path={path}"), format!("status={status}")] {
+            assert!(line.contains(&field), "{line}");
+        }
+        assert!(
+            line.contains("method=")
+                && line.contains("latency_ms=")
+                && line.contains("response_bytes="),
+            "{line}"
+        );
+    }
+    assert!(lines[0].contains(&format!(
+        "request_bytes={}",
+        json!({ "text": secret }).to_string().len()
+    )));
+    assert!(
+        !log.contains("Unpublished") && !log.contains("arsenic"),
+        "{log}"
+    );
+}

@@ -2,6 +2,8 @@
 //! only show on a socket (huge uploads, slow clients) and graceful shutdown.
 //! Every loop here is bounded in count and time.
 
+#![cfg(feature = "server")]
+
 mod common;
 
 use axum::body::Body;

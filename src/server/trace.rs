@@ -23,7 +23,8 @@ pub async fn log_request(request: Request, next: Next) -> Response {
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
+        .and_then(|v| v.parse::<u64>().ok())
+        .or_else(|| request.body().size_hint().exact());
     let response = next.run(request).await;
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
     tracing::info!(
