@@ -296,3 +296,44 @@ async fn shutdown_finishes_the_request_in_flight_then_returns_ok() {
         .unwrap();
     assert!(result.is_ok(), "{result:?}");
 }
+
+/// Reads until the server closes the connection; panics if it stays open `limit`.
+async fn assert_closed_within(stream: &mut TcpStream, limit: Duration) {
+    let mut buffer = [0u8; 4096];
+    let closed = tokio::time::timeout(limit, async {
+        loop {
+            match stream.read(&mut buffer).await {
+                Ok(0) | Err(_) => break,
+                Ok(_) => continue,
+            }
+        }
+    })
+    .await;
+    assert!(
+        closed.is_ok(),
+        "the connection is still open after {limit:?}"
+    );
+}
+
+#[tokio::test]
+async fn connections_stalled_in_the_request_head_or_idle_are_closed() {
+    let server = TestServer::start(ServeConfig {
+        timeout_ms: 300,
+        ..config()
+    })
+    .await;
+    let mut stalled = TcpStream::connect(server.addr).await.unwrap();
+    stalled
+        .write_all(b"POST /v1/check HTTP/1.1\r\nhost: te")
+        .await
+        .unwrap();
+    let mut idle = TcpStream::connect(server.addr).await.unwrap();
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nhost: test\r\n\r\n")
+        .await
+        .unwrap();
+    assert_eq!(read_response(&mut idle).await.status, 200);
+    let started = Instant::now();
+    assert_closed_within(&mut stalled, Duration::from_secs(5)).await;
+    assert_closed_within(&mut idle, Duration::from_secs(5)).await;
+    assert!(started.elapsed() >= Duration::from_millis(100));
+}

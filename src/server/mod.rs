@@ -44,7 +44,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use limits::{Limits, Slots};
 use problem::ApiError;
-use std::future::{Future, IntoFuture};
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -162,42 +162,61 @@ pub async fn serve(checker: Checker, config: ServeConfig) -> std::io::Result<()>
 /// Serves on an already bound `listener` until `shutdown` completes, then stops
 /// accepting and finishes the requests in flight. Requests end within the time
 /// limit; a connection still open after that (an NDJSON stream, say) is dropped.
+///
+/// Connections are HTTP/1.1. A connection that sends no complete request head
+/// within the time limit (a client that stalls mid-head, or an idle keep-alive
+/// connection) is closed, so stalled clients cannot pile up.
 pub async fn serve_on(
     listener: tokio::net::TcpListener,
     checker: Checker,
     config: ServeConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    use axum::serve::ListenerExt;
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+
     let address = listener.local_addr()?;
     let grace = config.timeout() + Duration::from_secs(1);
     let app = router(AppState::new(checker, &config));
-    // Small answers must not wait for Nagle's algorithm.
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    let (stop, stopped) = tokio::sync::watch::channel(());
-    let mut stopped_signal = stopped.clone();
-    let server = axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            let _ = stopped_signal.changed().await;
-        })
-        .into_future();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(config.timeout());
+    let connections = hyper_util::server::graceful::GracefulShutdown::new();
     tracing::info!("unspun listening on http://{address}");
-    let mut server = std::pin::pin!(server);
-    tokio::select! {
-        result = &mut server => return result,
-        () = shutdown => {}
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _peer)) => stream,
+                Err(error) => {
+                    // Out of file descriptors and the like: wait rather than spin.
+                    tracing::warn!("accepting a connection failed: {error}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        // Small answers must not wait for Nagle's algorithm.
+        let _ = stream.set_nodelay(true);
+        let service = TowerToHyperService::new(app.clone());
+        let connection = http.serve_connection(TokioIo::new(stream), service);
+        let connection = connections.watch(connection);
+        tokio::spawn(async move {
+            if let Err(error) = connection.await {
+                tracing::debug!("connection ended with an error: {error}");
+            }
+        });
     }
+    drop(listener);
     tracing::info!("shutting down: finishing the requests in flight");
-    let _ = stop.send(());
-    match tokio::time::timeout(grace, server).await {
-        Ok(result) => result,
-        Err(_elapsed) => {
-            tracing::warn!("connections still open after {grace:?}; closing them");
-            Ok(())
-        }
+    if tokio::time::timeout(grace, connections.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("connections still open after {grace:?}; closing them");
     }
+    Ok(())
 }
 
 /// Completes on SIGINT (Ctrl-C) or, on Unix, SIGTERM.
