@@ -6,9 +6,9 @@
 
 #![cfg(feature = "server")]
 
-mod common;
+mod http_common;
 
-use common::{config, post_json, TestServer};
+use http_common::{config, post_json, TestServer};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;

@@ -4,12 +4,12 @@
 
 #![cfg(feature = "server")]
 
-mod common;
+mod http_common;
 
 use axum::body::Body;
 use axum::http::{Method, Request};
 use bytes::Bytes;
-use common::{
+use http_common::{
     app, app_with, assert_documented, assert_matches_component, call, config, get, openapi,
     post_json, request, resolve, validator,
 };
@@ -99,7 +99,7 @@ async fn check_documented(
     method: &str,
     template: &str,
     request: Request<Body>,
-) -> common::Reply {
+) -> http_common::Reply {
     let reply = call(app, request).await;
     // A 405 answers a method the path lacks; it is documented on the path's methods.
     let documented_method = if reply.status == 405 {
@@ -345,7 +345,7 @@ fn response_schemas_catch_a_report_that_drifted() {
 #[test]
 #[should_panic(expected = "status 418 is not documented")]
 fn an_undocumented_status_fails_the_check() {
-    let reply = common::Reply {
+    let reply = http_common::Reply {
         status: axum::http::StatusCode::IM_A_TEAPOT,
         headers: Default::default(),
         body: Bytes::from_static(b"{}"),

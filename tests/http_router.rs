@@ -3,12 +3,12 @@
 
 #![cfg(feature = "server")]
 
-mod common;
+mod http_common;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use bytes::Bytes;
-use common::{app, app_with, call, config, get, post_json, request};
+use http_common::{app, app_with, call, config, get, post_json, request};
 use serde_json::{json, Value};
 use std::convert::Infallible;
 use unspun::server::problem::PROBLEM_TYPES;

@@ -4,12 +4,12 @@
 
 #![cfg(feature = "server")]
 
-mod common;
+mod http_common;
 
 use axum::body::Body;
 use axum::http::{Method, StatusCode};
 use bytes::Bytes;
-use common::{config, post_json, request, TestServer};
+use http_common::{config, post_json, request, TestServer};
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -30,7 +30,7 @@ async fn check_over_tcp_returns_the_report() {
         reply.json()["fixed"],
         "The travel comes as Mexico has worked on Friday."
     );
-    let reply = server.send(common::get("/nowhere")).await;
+    let reply = server.send(http_common::get("/nowhere")).await;
     reply.assert_problem(404, "not-found");
 }
 
