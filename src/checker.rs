@@ -1,7 +1,7 @@
 //! The library's front door: [`Checker`] turns a text into a [`Report`].
 
-use crate::detect::context::ContextModel;
-use crate::detect::{Engine, Evidence, Finding};
+use crate::detect::context::{ContextModel, Frequencies};
+use crate::detect::{Engine, Evidence, Finding, Tuning};
 use crate::dict::{self, Dictionary, DictionaryInfo};
 use crate::error::{Error, Result};
 use crate::report::{Report, Span, SpanKind};
@@ -75,6 +75,7 @@ pub struct CheckerBuilder {
     user: Vec<Dictionary>,
     allow: Vec<String>,
     no_defaults: bool,
+    tuning: Option<Tuning>,
 }
 
 impl CheckerBuilder {
@@ -111,6 +112,12 @@ impl CheckerBuilder {
         self
     }
 
+    /// Replaces the spun-word scorer's weights (for the evaluation harness).
+    pub fn tuning(mut self, tuning: Tuning) -> Self {
+        self.tuning = Some(tuning);
+        self
+    }
+
     /// Compiles everything into a checker.
     pub fn build(self) -> Result<Checker> {
         let mut dicts = Vec::new();
@@ -134,8 +141,12 @@ impl CheckerBuilder {
             }
         }
         let model = embedded_model();
+        let mut engine = Engine::new(dicts, model, &embedded_frequencies());
+        if let Some(tuning) = self.tuning {
+            engine.set_tuning(tuning);
+        }
         Ok(Checker {
-            engine: Arc::new(Engine::new(dicts, model)),
+            engine: Arc::new(engine),
             allow: Arc::new(self.allow.into_iter().collect()),
         })
     }
@@ -168,6 +179,14 @@ fn embedded_dictionaries() -> Vec<Dictionary> {
         .collect()
 }
 
+fn embedded_frequencies() -> Frequencies {
+    Frequencies::from_tsv(dict::embedded::MODEL_FREQUENCIES, FREQUENCY_FLOOR)
+        .unwrap_or_else(|e| panic!("embedded frequency table is invalid: {e}"))
+}
+
+/// Zipf value given to words below the frequency table's cut-off.
+const FREQUENCY_FLOOR: f32 = 0.5;
+
 fn embedded_model() -> ContextModel {
     ContextModel::from_tsv(dict::embedded::MODEL_UNIGRAMS, dict::embedded::MODEL_BIGRAMS)
         .unwrap_or_else(|e| panic!("embedded context model is invalid: {e}"))
@@ -195,6 +214,12 @@ impl Checker {
     /// The loaded dictionaries.
     pub fn dictionaries(&self) -> &[DictionaryInfo] {
         self.engine.dictionaries()
+    }
+
+    /// Every candidate in `text` with its confidence and evidence, before
+    /// thresholds, allowlists and rendering: for studying the scoring.
+    pub fn findings(&self, text: &str) -> Vec<Finding> {
+        self.engine.scan(text, &|_| true).findings
     }
 
     /// Checks `text` with the default options.
@@ -331,11 +356,12 @@ impl Checker {
                 m
             }
             Evidence::Context {
-                advantage,
-                artifact_count,
-                original_count,
+                features,
+                artifact_zipf,
+                original_zipf,
                 left,
                 right,
+                ..
             } => {
                 let context = |w: &str| {
                     let mut s = String::new();
@@ -350,30 +376,33 @@ impl Checker {
                     }
                     s
                 };
-                let mut m = format!(
-                    "\u{201c}{written}\u{201d} looks like a thesaurus swap for \u{201c}{top}\u{201d}: "
-                );
-                if *artifact_count * 100 < *original_count {
-                    m.push_str(&format!(
-                        "it is rare in clean English ({artifact_count} against {original_count} uses of \u{201c}{top}\u{201d})"
+                let mut reasons = Vec::new();
+                if *artifact_zipf < 3.0 && original_zipf - artifact_zipf >= 2.0 {
+                    reasons.push(format!(
+                        "it is rare in English ({}, against {} for \u{201c}{top}\u{201d})",
+                        per_words(*artifact_zipf),
+                        per_words(*original_zipf)
                     ));
-                    if *advantage > 0.0 {
-                        m.push_str(&format!(
-                            ", and \u{201c}{}\u{201d} reads about {} times more likely here",
-                            context(&top),
-                            likelihood_ratio(*advantage)
-                        ));
-                    }
-                } else {
-                    m.push_str(&format!(
-                        "\u{201c}{}\u{201d} is about {} times more likely than \u{201c}{}\u{201d} in clean English",
+                }
+                let fit = features.context;
+                if fit > 0.7 {
+                    reasons.push(format!(
+                        "\u{201c}{}\u{201d} fits the context about {} times better than \u{201c}{}\u{201d} in clean English",
                         context(&top),
-                        likelihood_ratio(*advantage),
+                        likelihood_ratio(fit),
                         context(written)
                     ));
                 }
-                m.push('.');
-                m
+                if reasons.is_empty() {
+                    reasons.push(
+                        "the slot suits the original's word class and the text shows other spinning artifacts"
+                            .to_string(),
+                    );
+                }
+                format!(
+                    "\u{201c}{written}\u{201d} looks like a thesaurus swap for \u{201c}{top}\u{201d}: {}.",
+                    reasons.join("; ")
+                )
             }
         };
         Span {
@@ -388,6 +417,24 @@ impl Checker {
             message,
             suggestions,
         }
+    }
+}
+
+/// "about 1 in 10 million words" for a Zipf frequency.
+fn per_words(zipf: f32) -> String {
+    let per = 10f64.powf(9.0 - f64::from(zipf));
+    let rounded = 10f64.powf(per.log10().round());
+    let n = rounded as u64;
+    let text = match n {
+        n if n >= 1_000_000_000 => format!("{} billion", n / 1_000_000_000),
+        n if n >= 1_000_000 => format!("{} million", n / 1_000_000),
+        n if n >= 1_000 => format!("{},000", n / 1_000),
+        n => n.max(1).to_string(),
+    };
+    if zipf < 1.0 {
+        format!("under 1 in {text} words")
+    } else {
+        format!("about 1 in {text} words")
     }
 }
 

@@ -111,12 +111,14 @@ pub mod embedded {
         include_str!("../../dictionaries/tortured-phrases.tsv"),
     );
     /// All artifact dictionaries above.
-    pub const ALL: [(&str, &str); 3] = [SPUN_WORDS, SPUN_WORDS_CURATED, TORTURED_PHRASES];
+    pub const ALL: [(&str, &str); 3] = [SPUN_WORDS_CURATED, SPUN_WORDS, TORTURED_PHRASES];
 
     /// Unigram counts of the context model (Brown corpus and nlp-corpus).
     pub const MODEL_UNIGRAMS: &str = include_str!("../../dictionaries/model/unigrams.tsv");
     /// Bigram counts of the context model.
     pub const MODEL_BIGRAMS: &str = include_str!("../../dictionaries/model/bigrams.tsv");
+    /// Zipf word frequencies of present-day English (wordfreq).
+    pub const MODEL_FREQUENCIES: &str = include_str!("../../dictionaries/model/frequencies.tsv");
     /// Closed-class (function) words and their classes, used by the context cues.
     pub const FUNCTION_WORDS: &str = include_str!("../../dictionaries/function-words.tsv");
 }

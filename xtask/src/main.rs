@@ -7,12 +7,20 @@
 //!
 //! Usage: `cargo run -p xtask -- <generator> [options]`, see `--help`.
 
+mod frequencies;
 mod ngrams;
+mod spun_words;
+mod eval;
+mod tortured;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
+        Some(frequencies::NAME) => std::process::exit(frequencies::run(&args[1..])),
         Some("ngrams") => std::process::exit(ngrams::main(&args[1..])),
+        Some(spun_words::GENERATOR) => std::process::exit(spun_words::run(&args[1..])),
+        Some(tortured::NAME) => std::process::exit(tortured::run(&args[1..])),
+        Some(eval::NAME) => std::process::exit(eval::run(&args[1..])),
         _ => {
             eprintln!("usage: cargo run -p xtask -- <generator>");
             std::process::exit(2);

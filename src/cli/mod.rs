@@ -1,0 +1,127 @@
+//! Subcommands of the `unspun` binary, one module each.
+//!
+//! Exit codes, for every subcommand: 0 nothing flagged, 1 something flagged,
+//! 2 a usage or input error (reported as one line on standard error).
+
+mod check;
+mod fix;
+mod input;
+
+use clap::{Args, Parser, Subcommand};
+use unspun::{CheckOptions, Checker};
+
+/// Finds article-spinning artifacts (spun words, tortured phrases) and gives back the unspun text.
+#[derive(Debug, Parser)]
+#[command(name = "unspun", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Report the artifacts in files (or standard input) with suggested fixes.
+    Check(check::CheckArgs),
+    /// Print the fixed text, a unified diff, or rewrite files in place.
+    Fix(fix::FixArgs),
+    /// List the loaded dictionaries with their size, source and licence.
+    Dictionaries(DictionaryArgs),
+}
+
+/// Options shared by every subcommand that checks text.
+#[derive(Debug, Clone, Args)]
+pub struct CheckerArgs {
+    /// Add a dictionary file (format: dictionaries/README.md); repeatable.
+    #[arg(long = "dict", value_name = "FILE")]
+    dictionaries: Vec<String>,
+    /// Add an allowlist file: one word or phrase per line never to flag; repeatable.
+    #[arg(long = "allow-file", value_name = "FILE")]
+    allow_files: Vec<String>,
+    /// A word, phrase or rule id never to flag; repeatable.
+    #[arg(long = "allow", value_name = "WORD")]
+    allow: Vec<String>,
+    /// Use only the dictionaries added with --dict (the context model stays).
+    #[arg(long)]
+    no_default_dicts: bool,
+    /// Use only these dictionaries (by name; see `unspun dictionaries`); repeatable.
+    #[arg(long = "only", value_name = "NAME")]
+    only: Vec<String>,
+    /// Report spans with at least this confidence (0..1).
+    #[arg(long, value_name = "X", default_value_t = unspun::DEFAULT_MIN_CONFIDENCE)]
+    min_confidence: f64,
+    /// Fix spans with at least this confidence (0..1).
+    #[arg(long, value_name = "X", default_value_t = unspun::DEFAULT_FIX_THRESHOLD)]
+    fix_threshold: f64,
+}
+
+impl CheckerArgs {
+    /// Builds the checker and the options, or a one-line error.
+    pub fn build(&self) -> Result<(Checker, CheckOptions), String> {
+        let mut builder = Checker::builder();
+        if self.no_default_dicts {
+            builder = builder.without_default_dictionaries();
+        }
+        for path in &self.dictionaries {
+            builder = builder.dictionary_file(path).map_err(|e| e.to_string())?;
+        }
+        for path in &self.allow_files {
+            builder = builder.allowlist_file(path).map_err(|e| e.to_string())?;
+        }
+        let checker = builder.build().map_err(|e| e.to_string())?;
+        let options = CheckOptions {
+            min_confidence: self.min_confidence,
+            fix_threshold: self.fix_threshold,
+            allow: self.allow.clone(),
+            dictionaries: (!self.only.is_empty()).then(|| self.only.clone()),
+            ..CheckOptions::default()
+        };
+        checker.validate(&options).map_err(|e| e.to_string())?;
+        Ok((checker, options))
+    }
+}
+
+#[derive(Debug, Args)]
+struct DictionaryArgs {
+    #[command(flatten)]
+    checker: CheckerArgs,
+}
+
+/// Parses the command line, runs the subcommand and returns the exit code.
+pub fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let result = match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Fix(args) => fix::run(args),
+        Command::Dictionaries(args) => list_dictionaries(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("unspun: {message}");
+            2
+        }
+    }
+}
+
+fn list_dictionaries(args: DictionaryArgs) -> Result<i32, String> {
+    let (checker, _) = args.checker.build()?;
+    println!("{:<22} {:<16} {:>8}  source; licence", "name", "kind", "entries");
+    for d in checker.dictionaries() {
+        println!(
+            "{:<22} {:<16} {:>8}  {}; {}",
+            d.name,
+            d.kind.as_str(),
+            d.entries,
+            d.source,
+            d.licence
+        );
+    }
+    Ok(0)
+}

@@ -1,0 +1,59 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+/// The `shared/` folder of reference material beside the checkout (or
+/// `UNSPUN_SHARED_DIR`), if present. Tests that need it skip with a message when
+/// it is absent, since users cloning the project do not have it.
+pub fn shared_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("UNSPUN_SHARED_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
+    dir.is_dir().then_some(dir)
+}
+
+/// Reads a file under `shared/`, or prints why the test is skipped.
+pub fn shared_file(relative: &str) -> Option<String> {
+    match shared_dir() {
+        Some(dir) => Some(
+            std::fs::read_to_string(dir.join(relative))
+                .unwrap_or_else(|e| panic!("reading shared/{relative}: {e}")),
+        ),
+        None => {
+            eprintln!("skipping: ../shared not found (set UNSPUN_SHARED_DIR to run this test)");
+            None
+        }
+    }
+}
+
+/// All `.txt` files under `shared/<relative>`, sorted.
+pub fn shared_texts(relative: &str) -> Option<Vec<(PathBuf, String)>> {
+    let Some(dir) = shared_dir() else {
+        eprintln!("skipping: ../shared not found (set UNSPUN_SHARED_DIR to run this test)");
+        return None;
+    };
+    let mut files = Vec::new();
+    let mut stack = vec![dir.join(relative)];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap_or_else(|e| panic!("{}: {e}", d.display())) {
+            let p = entry.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|e| e == "txt") && p.file_name().is_some_and(|n| n != "README.TXT") {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    Some(
+        files
+            .into_iter()
+            .map(|p| {
+                let bytes = std::fs::read(&p).unwrap();
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                (p, text)
+            })
+            .collect(),
+    )
+}
