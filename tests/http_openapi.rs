@@ -18,7 +18,7 @@ use std::convert::Infallible;
 use unspun::server::problem::PROBLEM_TYPES;
 use unspun::server::ServeConfig;
 
-const SPUN: &str = "😀 The travel comes arsenic Mexico has worked connected Friday.\nCafé 東京 counterfeit consciousness.";
+const SPUN: &str = "😀 The travel comes arsenic Mexico has worked to negociate with the Trump medication.\nCafé 東京: Noem will travel to Mexico connected Friday to conscionable with Sheinbaum.";
 
 #[test]
 fn the_document_is_openapi_3_1_and_every_schema_compiles() {

@@ -14,7 +14,9 @@ use std::convert::Infallible;
 use unspun::server::problem::PROBLEM_TYPES;
 use unspun::server::ServeConfig;
 
-const SPUN: &str = "The travel comes arsenic Mexico has worked connected Friday.";
+/// Spun text the checker flags whatever its tuning: "arsenic" for "as" and
+/// "connected" for "on" (the library's own examples).
+const SPUN: &str = "The travel comes arsenic Mexico has worked to negociate with the Trump medication. Noem will travel to Mexico connected Friday to conscionable with Sheinbaum.";
 
 fn span_texts(report: &Value) -> Vec<&str> {
     report["spans"]
@@ -44,12 +46,11 @@ async fn check_returns_spans_with_suggestions_and_the_fixed_text() {
     assert_eq!(span(&report, "arsenic")["suggestions"][0], "as");
     assert_eq!(span(&report, "connected")["suggestions"][0], "on");
     assert_eq!(span(&report, "connected")["kind"], "spun-word");
-    assert_eq!(
-        report["fixed"],
-        "The travel comes as Mexico has worked on Friday."
-    );
+    let fixed = report["fixed"].as_str().unwrap();
+    assert!(fixed.starts_with("The travel comes as Mexico"), "{fixed}");
+    assert!(fixed.contains("Mexico on Friday"), "{fixed}");
     assert!(report.get("diff").is_none(), "diff is left out by default");
-    assert_eq!(report["words"], 9);
+    assert_eq!(report["words"], 24);
     assert!(["suspicious", "spun"].contains(&report["verdict"].as_str().unwrap()));
 }
 
@@ -103,8 +104,8 @@ fn slice(text: &str, unit: &str, start: usize, end: usize) -> String {
 
 #[tokio::test]
 async fn offsets_slice_to_the_span_text_in_every_unit() {
-    let text = "👩‍👩‍👧 Café au lait, 東京の記者: The travel comes arsenic Mexico 🇲🇽 has worked.\n\
-                Ünïcödé 😀 line: Noem will travel to Mexico connected Friday. ½ 𝄞";
+    let text = "👩‍👩‍👧 Café au lait, 東京の記者: The travel comes arsenic Mexico 🇲🇽 has worked to negociate with the Trump medication.\n\
+                Ünïcödé 😀 line: Noem will travel to Mexico connected Friday to conscionable with Sheinbaum. ½ 𝄞";
     let mut starts = Vec::new();
     for unit in ["utf8", "char", "utf16"] {
         let body = json!({ "text": text, "offset_unit": unit });
@@ -407,14 +408,17 @@ async fn over_the_concurrency_limit_a_request_gets_503_with_retry_after() {
 
 // ---- batch --------------------------------------------------------------
 
+const EMOJI_SPUN: &str =
+    "😀 Noem will travel to Mexico connected Friday to conscionable with Sheinbaum.";
+
 #[tokio::test]
 async fn json_batch_answers_each_document_in_order_with_its_id() {
     let body = json!({
         "offset_unit": "char",
         "documents": [
-            { "id": "a", "text": "😀 Mexico connected Friday." },
+            { "id": "a", "text": EMOJI_SPUN },
             { "id": 2, "text": "A clean sentence." },
-            { "text": "😀 Mexico connected Friday.", "offset_unit": "utf16" },
+            { "text": EMOJI_SPUN, "offset_unit": "utf16" },
         ]
     });
     let reply = call(&app(), post_json("/v1/check/batch", &body)).await;
@@ -423,13 +427,16 @@ async fn json_batch_answers_each_document_in_order_with_its_id() {
     assert_eq!(results.len(), 3);
     assert_eq!(results[0]["id"], "a");
     assert_eq!(results[0]["report"]["offset_unit"], "char");
-    assert_eq!(span(&results[0]["report"], "connected")["start"], 9);
+    let before = &EMOJI_SPUN[..EMOJI_SPUN.find("connected").unwrap()];
+    let (chars, utf16) = (before.chars().count(), before.encode_utf16().count());
+    assert_ne!(chars, utf16);
+    assert_eq!(span(&results[0]["report"], "connected")["start"], chars);
     assert_eq!(results[1]["id"], 2);
     assert_eq!(results[1]["report"]["spans"], json!([]));
     assert_eq!(results[2]["id"], Value::Null);
     assert_eq!(
         span(&results[2]["report"], "connected")["start"],
-        10,
+        utf16,
         "own option wins"
     );
 }
@@ -499,7 +506,12 @@ fn lines(text: &str) -> Vec<Value> {
 #[tokio::test]
 async fn ndjson_batch_answers_each_line_in_order_and_bad_lines_with_errors() {
     let mut body = Vec::new();
-    body.extend_from_slice(b"{\"id\": \"first\", \"text\": \"Mexico connected Friday.\"}\n");
+    body.extend_from_slice(
+        json!({ "id": "first", "text": SPUN })
+            .to_string()
+            .as_bytes(),
+    );
+    body.extend_from_slice(b"\n");
     body.extend_from_slice(b"\n");
     body.extend_from_slice(b"this is not json\n");
     body.extend_from_slice(b"{\"id\": 4, \"text\": \"caf\xe9\"}\r\n");
