@@ -732,3 +732,32 @@ async fn each_request_is_logged_on_one_line_without_its_text() {
         "{log}"
     );
 }
+
+#[tokio::test]
+async fn server_defaults_apply_where_a_request_gives_no_option() {
+    let defaults = unspun::CheckOptions {
+        allow: vec!["arsenic".into()],
+        dictionaries: Some(vec![]),
+        ..Default::default()
+    };
+    let state =
+        unspun::server::AppState::with_defaults(http_common::checker(), defaults, &config());
+    let app = unspun::server::router(state);
+    let report = call(&app, post_json("/v1/check", &json!({ "text": SPUN })))
+        .await
+        .json();
+    assert_eq!(report["spans"], json!([]), "no dictionary by default");
+
+    let body = json!({ "text": SPUN, "dictionaries": ["spun-words"], "allow": ["conscionable"] });
+    let report = call(&app, post_json("/v1/check", &body)).await.json();
+    let texts = span_texts(&report);
+    assert!(texts.contains(&"connected"), "{report}");
+    assert!(
+        !texts.contains(&"arsenic"),
+        "the server's allow list still holds: {report}"
+    );
+    assert!(
+        !texts.contains(&"conscionable"),
+        "the request's allow list adds to it: {report}"
+    );
+}

@@ -21,7 +21,6 @@ use super::problem::{ApiError, Problem};
 use super::request::{body_kind, parse_json, unsupported, utf8, BodyKind, Object};
 use super::v1::{check_into, json_response, with_check_options, RequestOptions, OPTION_NAMES};
 use super::AppState;
-use crate::Checker;
 use axum::body::{Body, BodyDataStream};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue};
@@ -135,19 +134,19 @@ async fn json_batch(state: AppState, request: Request) -> Result<Response, ApiEr
     let (parts, body) = request.into_parts();
     let bytes = limits.read_body(&parts.headers, body, deadline).await?;
     let slot = limits.slots.try_take()?;
-    let checker = state.checker().clone();
+    let state = state.clone();
     let body = limits
         .run_blocking(slot, deadline, move || {
             let batch: BatchRequest = parse_json(&bytes, OPTION_NAMES)?;
             let shared = batch.options();
             // The body is one JSON document: an invalid option anywhere in it makes
             // the request invalid, as with /v1/check, before anything is checked.
-            shared.clone().resolve(&checker)?;
+            shared.clone().resolve(&state)?;
             for (i, Object(document)) in batch.documents.iter().enumerate() {
                 document
                     .options()
                     .or(&shared)
-                    .resolve(&checker)
+                    .resolve(&state)
                     .map_err(|e| e.within(&format!("documents[{i}]")))?;
             }
             let mut out = Vec::with_capacity(bytes.len() * 2 + 64);
@@ -156,7 +155,7 @@ async fn json_batch(state: AppState, request: Request) -> Result<Response, ApiEr
                 if i > 0 {
                     out.push(b',');
                 }
-                write_result(&mut out, &checker, document, &shared, None);
+                write_result(&mut out, &state, document, &shared, None);
             }
             out.extend_from_slice(b"]}");
             Ok::<_, ApiError>(out)
@@ -168,7 +167,7 @@ async fn json_batch(state: AppState, request: Request) -> Result<Response, ApiEr
 /// Checks one document and appends its result record (report or error) to `out`.
 fn write_result(
     out: &mut Vec<u8>,
-    checker: &Checker,
+    state: &AppState,
     document: &BatchDocument,
     shared: &RequestOptions,
     line: Option<u64>,
@@ -178,7 +177,7 @@ fn write_result(
     let outcome = document
         .options()
         .or(shared)
-        .resolve(checker)
+        .resolve(state)
         .and_then(|(unit, options)| {
             out.extend_from_slice(b"{\"id\":");
             serde_json::to_writer(&mut *out, &id).expect("ids serialize");
@@ -186,7 +185,7 @@ fn write_result(
                 out.extend_from_slice(format!(",\"line\":{line}").as_bytes());
             }
             out.extend_from_slice(b",\"report\":");
-            check_into(out, checker, &document.text, unit, &options)?;
+            check_into(out, state.checker(), &document.text, unit, &options)?;
             out.push(b'}');
             Ok(())
         });
@@ -388,7 +387,7 @@ async fn answer_line(state: AppState, line: Line) -> Vec<u8> {
             return out;
         }
     };
-    let checker = state.checker().clone();
+    let shared = state.clone();
     let input = bytes.clone();
     let answer = limits
         .run_blocking(slot, limits.deadline(), move || {
@@ -396,7 +395,7 @@ async fn answer_line(state: AppState, line: Line) -> Vec<u8> {
             match parse_json::<BatchDocument>(&input, OPTION_NAMES) {
                 Ok(document) => write_result(
                     &mut out,
-                    &checker,
+                    &shared,
                     &document,
                     &RequestOptions::default(),
                     Some(number),

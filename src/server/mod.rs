@@ -36,7 +36,7 @@ pub mod v1;
 
 pub use config::ServeConfig;
 
-use crate::Checker;
+use crate::{CheckOptions, Checker};
 use axum::extract::Request;
 use axum::http::{header, Method};
 use axum::response::{IntoResponse, Response};
@@ -59,14 +59,24 @@ pub struct AppState {
 #[derive(Debug)]
 struct Shared {
     checker: Checker,
+    defaults: CheckOptions,
     limits: Limits,
     dictionaries_json: Vec<u8>,
     batch_parallelism: usize,
 }
 
 impl AppState {
-    /// State for a server checking with `checker` under the limits of `config`.
+    /// State for a server checking with `checker` under the limits of `config`,
+    /// with the library's default options.
     pub fn new(checker: Checker, config: &ServeConfig) -> Self {
+        AppState::with_defaults(checker, CheckOptions::default(), config)
+    }
+
+    /// Like [`AppState::new`], with `defaults` for the options a request does not
+    /// give: `min_confidence`, `fix_threshold` and `dictionaries` are replaced by
+    /// a request's own, `allow` is added to. (`include_fixed` and `include_diff`
+    /// keep the API's defaults: fixed text yes, diff no.)
+    pub fn with_defaults(checker: Checker, defaults: CheckOptions, config: &ServeConfig) -> Self {
         let dictionaries_json = v1::dictionaries_json(&checker);
         let max_concurrent = usize::try_from(config.max_concurrent).unwrap_or(usize::MAX);
         let batch_parallelism = std::thread::available_parallelism()
@@ -75,6 +85,7 @@ impl AppState {
         AppState {
             inner: Arc::new(Shared {
                 checker,
+                defaults,
                 limits: Limits {
                     max_body_bytes: config.max_body_bytes,
                     timeout: config.timeout(),
@@ -89,6 +100,11 @@ impl AppState {
     /// The checker.
     pub fn checker(&self) -> &Checker {
         &self.inner.checker
+    }
+
+    /// The options used where a request gives none.
+    pub fn defaults(&self) -> &CheckOptions {
+        &self.inner.defaults
     }
 
     /// The limits in force.
@@ -154,9 +170,20 @@ fn panic_to_problem(_panic: Box<dyn std::any::Any + Send + 'static>) -> Response
 /// Installs a stderr log subscriber (`RUST_LOG`, default `info`) unless the
 /// program has one.
 pub async fn serve(checker: Checker, config: ServeConfig) -> std::io::Result<()> {
+    serve_with(checker, CheckOptions::default(), config).await
+}
+
+/// Like [`serve`], with server-wide `defaults` for the per-request options (see
+/// [`AppState::with_defaults`]), e.g. from the CLI's `--min-confidence`.
+pub async fn serve_with(
+    checker: Checker,
+    defaults: CheckOptions,
+    config: ServeConfig,
+) -> std::io::Result<()> {
     trace::init_logging();
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
-    serve_on(listener, checker, config, shutdown_signal()).await
+    let state = AppState::with_defaults(checker, defaults, &config);
+    serve_state_on(listener, state, config, shutdown_signal()).await
 }
 
 /// Serves on an already bound `listener` until `shutdown` completes, then stops
@@ -172,12 +199,22 @@ pub async fn serve_on(
     config: ServeConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let state = AppState::new(checker, &config);
+    serve_state_on(listener, state, config, shutdown).await
+}
+
+async fn serve_state_on(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    config: ServeConfig,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     use hyper_util::rt::{TokioIo, TokioTimer};
     use hyper_util::service::TowerToHyperService;
 
     let address = listener.local_addr()?;
     let grace = config.timeout() + Duration::from_secs(1);
-    let app = router(AppState::new(checker, &config));
+    let app = router(state);
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(config.timeout());

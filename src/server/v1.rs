@@ -128,21 +128,25 @@ impl RequestOptions {
         }
     }
 
-    /// The offset unit and library options these stand for, with the API's
-    /// defaults (offsets in UTF-8 bytes, `fixed` included, `diff` not), checked
-    /// against what `checker` has loaded.
-    pub fn resolve(self, checker: &Checker) -> Result<(OffsetUnit, CheckOptions), ApiError> {
-        let defaults = CheckOptions::default();
+    /// The offset unit and library options these stand for, checked against what
+    /// the checker has loaded. Options not given take the server's defaults
+    /// ([`AppState::defaults`]: the library's unless the operator set others);
+    /// `allow` adds to the server's list. Offsets default to UTF-8 bytes, and the
+    /// report has `fixed` but not `diff` unless asked otherwise.
+    pub fn resolve(self, state: &AppState) -> Result<(OffsetUnit, CheckOptions), ApiError> {
+        let defaults = state.defaults();
+        let mut allow = defaults.allow.clone();
+        allow.extend(self.allow.unwrap_or_default());
         let options = CheckOptions {
             min_confidence: self.min_confidence.unwrap_or(defaults.min_confidence),
             fix_threshold: self.fix_threshold.unwrap_or(defaults.fix_threshold),
-            allow: self.allow.unwrap_or_default(),
-            dictionaries: self.dictionaries,
+            allow,
+            dictionaries: self.dictionaries.or_else(|| defaults.dictionaries.clone()),
             include_fixed: self.include_fixed.unwrap_or(true),
             include_diff: self.include_diff.unwrap_or(false),
-            diff_name: defaults.diff_name,
+            diff_name: defaults.diff_name.clone(),
         };
-        checker.validate(&options)?;
+        state.checker().validate(&options)?;
         Ok((self.offset_unit.unwrap_or_default(), options))
     }
 }
@@ -265,13 +269,13 @@ pub async fn check(State(state): State<AppState>, request: Request) -> Result<Re
     require_json(&parts.headers)?;
     let bytes = limits.read_body(&parts.headers, body, deadline).await?;
     let slot = limits.slots.try_take()?;
-    let checker = state.checker().clone();
+    let shared = state.clone();
     let body = limits
         .run_blocking(slot, deadline, move || {
             let request: CheckRequest = parse_json(&bytes, OPTION_NAMES)?;
-            let (unit, options) = request.options().resolve(&checker)?;
+            let (unit, options) = request.options().resolve(&shared)?;
             let mut out = Vec::with_capacity(1024 + request.text.len() * 2);
-            check_into(&mut out, &checker, &request.text, unit, &options)?;
+            check_into(&mut out, shared.checker(), &request.text, unit, &options)?;
             Ok::<_, ApiError>(out)
         })
         .await??;
@@ -359,7 +363,8 @@ mod tests {
 
     #[test]
     fn api_defaults_include_fixed_but_not_diff() {
-        let (unit, options) = RequestOptions::default().resolve(&Checker::new()).unwrap();
+        let state = AppState::new(Checker::new(), &crate::server::ServeConfig::default());
+        let (unit, options) = RequestOptions::default().resolve(&state).unwrap();
         assert_eq!(unit, OffsetUnit::Utf8);
         assert!(options.include_fixed);
         assert!(!options.include_diff);
