@@ -25,6 +25,8 @@ pub mod error;
 pub mod repair;
 pub mod report;
 pub mod score;
+#[cfg(feature = "server")]
+pub mod server;
 pub mod text;
 
 pub use checker::{CheckOptions, Checker, CheckerBuilder, DEFAULT_FIX_THRESHOLD, DEFAULT_MIN_CONFIDENCE};
