@@ -18,9 +18,11 @@ pub const DEFAULT_FIX_THRESHOLD: f64 = 0.5;
 /// Per-check options. `Default` gives the documented defaults.
 ///
 /// ```
+/// let text = "The travel comes arsenic Mexico has worked to negociate with the Trump medication to debar tariff threats.";
 /// let options = unspun::CheckOptions { allow: vec!["arsenic".into()], ..Default::default() };
-/// let report = unspun::Checker::new().check_with("It comes arsenic Mexico works.", &options).unwrap();
-/// assert!(report.spans.is_empty());
+/// let report = unspun::Checker::new().check_with(text, &options).unwrap();
+/// assert!(!report.spans.is_empty());
+/// assert!(report.spans.iter().all(|s| s.text != "arsenic"));
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckOptions {
@@ -61,7 +63,7 @@ impl Default for CheckOptions {
 /// let checker = unspun::Checker::new();
 /// let report = checker.check("Noem will travel to Mexico connected Friday to conscionable with Sheinbaum.");
 /// let found: Vec<_> = report.spans.iter().map(|s| (s.text.as_str(), s.suggestions[0].as_str())).collect();
-/// assert_eq!(found, [("connected", "on"), ("conscionable", "just")]);
+/// assert_eq!(found, [("connected", "on"), ("conscionable", "meet")]);
 /// ```
 #[derive(Debug, Clone)]
 pub struct Checker {

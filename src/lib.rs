@@ -7,8 +7,13 @@
 //!
 //! ```
 //! let checker = unspun::Checker::new();
-//! let report = checker.check("The travel comes arsenic Mexico has worked to negociate with the Trump medication.");
-//! assert_eq!(report.fixed.as_deref(), Some("The travel comes as Mexico has worked to negotiate with the Trump administration."));
+//! let report = checker.check(
+//!     "The travel comes arsenic Mexico has worked to negociate with the Trump medication to debar tariff threats.",
+//! );
+//! assert_eq!(
+//!     report.fixed.as_deref(),
+//!     Some("The travel comes as Mexico has worked to negotiate with the Trump administration to avoid tariff threats.")
+//! );
 //! ```
 //!
 //! The pipeline, one module per stage:

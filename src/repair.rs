@@ -14,9 +14,10 @@ use similar::{ChangeTag, TextDiff};
 /// ```
 /// use unspun::repair::apply;
 /// let checker = unspun::Checker::new();
-/// let report = checker.check("The travel comes arsenic Mexico has worked.");
-/// let fixed = apply("The travel comes arsenic Mexico has worked.", &report.spans, 0.5, |_| true);
-/// assert_eq!(fixed, "The travel comes as Mexico has worked.");
+/// let text = "It comes arsenic Mexico has worked to negociate with the Trump medication to debar tariffs.";
+/// let report = checker.check(text);
+/// let fixed = apply(text, &report.spans, 0.5, |_| true);
+/// assert_eq!(fixed, "It comes as Mexico has worked to negotiate with the Trump administration to avoid tariffs.");
 /// ```
 pub fn apply(text: &str, spans: &[Span], threshold: f64, mut safe: impl FnMut(&Span) -> bool) -> String {
     let mut out = String::with_capacity(text.len());

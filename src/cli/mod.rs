@@ -6,6 +6,7 @@
 mod check;
 mod fix;
 mod input;
+mod serve;
 
 use clap::{Args, Parser, Subcommand};
 use unspun::{CheckOptions, Checker};
@@ -26,6 +27,8 @@ enum Command {
     Fix(fix::FixArgs),
     /// List the loaded dictionaries with their size, source and licence.
     Dictionaries(DictionaryArgs),
+    /// Serve the HTTP API (POST /v1/check and friends; see openapi.yaml).
+    Serve(serve::ServeArgs),
 }
 
 /// Options shared by every subcommand that checks text.
@@ -100,6 +103,7 @@ pub fn run() -> i32 {
         Command::Check(args) => check::run(args),
         Command::Fix(args) => fix::run(args),
         Command::Dictionaries(args) => list_dictionaries(args),
+        Command::Serve(args) => serve::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,26 @@
+//! `unspun serve`: the HTTP service. The CLI only builds the checker from its
+//! dictionary flags and hands it to `unspun::server`.
+
+use super::CheckerArgs;
+use clap::Args;
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    server: unspun::server::ServeConfig,
+    #[command(flatten)]
+    checker: CheckerArgs,
+}
+
+pub fn run(args: ServeArgs) -> Result<i32, String> {
+    let (checker, defaults) = args.checker.build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    let addr = args.server.addr;
+    runtime
+        .block_on(unspun::server::serve_with(checker, defaults, args.server))
+        .map_err(|e| format!("serving on {addr}: {e}"))?;
+    Ok(0)
+}
