@@ -158,7 +158,11 @@ fn print_text(
         }
         writeln!(out, "    {}", span.message)?;
         if span.suggestions.len() > 1 {
-            writeln!(out, "    other suggestions: {}", span.suggestions[1..].join(", "))?;
+            writeln!(
+                out,
+                "    other suggestions: {}",
+                span.suggestions[1..].join(", ")
+            )?;
         }
     }
     let verdict = match report.verdict {

@@ -84,7 +84,12 @@ pub fn run(args: FixArgs) -> Result<i32, String> {
     })
 }
 
-fn print_word_diff(out: &mut impl Write, old: &str, new: &str, colour: bool) -> std::io::Result<()> {
+fn print_word_diff(
+    out: &mut impl Write,
+    old: &str,
+    new: &str,
+    colour: bool,
+) -> std::io::Result<()> {
     for change in word_diff(old, new) {
         match change {
             WordChange::Same(s) => write!(out, "{s}")?,

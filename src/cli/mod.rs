@@ -112,7 +112,10 @@ pub fn run() -> i32 {
 
 fn list_dictionaries(args: DictionaryArgs) -> Result<i32, String> {
     let (checker, _) = args.checker.build()?;
-    println!("{:<22} {:<16} {:>8}  source; licence", "name", "kind", "entries");
+    println!(
+        "{:<22} {:<16} {:>8}  source; licence",
+        "name", "kind", "entries"
+    );
     for d in checker.dictionaries() {
         println!(
             "{:<22} {:<16} {:>8}  {}; {}",
