@@ -49,6 +49,7 @@ pub fn run(args: FixArgs) -> Result<i32, String> {
             }
         };
         options.diff_name = input.path.clone();
+        options.markup = args.checker.markup_for(&input.path);
         let report = checker
             .check_with(&input.text, &options)
             .map_err(|e| e.to_string())?;

@@ -60,12 +60,14 @@ pub fn parse_dictionary(path: &str, text: &str) -> Result<Dictionary> {
                     info.kind = match value.as_str() {
                         "spun-word" => SpanKind::SpunWord,
                         "tortured-phrase" => SpanKind::TorturedPhrase,
-                        other => return Err(fail(
-                            n,
-                            format!(
+                        other => {
+                            return Err(fail(
+                                n,
+                                format!(
                                 "unknown kind `{other}` (expected spun-word or tortured-phrase)"
                             ),
-                        )),
+                            ))
+                        }
                     }
                 }
                 "source" => info.source = value,
