@@ -10,8 +10,9 @@ use std::path::Path;
 use unspun::{CheckOptions, Checker};
 
 fn corpus() -> (String, Vec<String>) {
-    let dir = std::env::var("UNSPUN_BENCH_CORPUS")
-        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpora/bbc-news").into());
+    let dir = std::env::var("UNSPUN_BENCH_CORPUS").unwrap_or_else(|_| {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpora/bbc-news").into()
+    });
     let mut docs = Vec::new();
     if Path::new(&dir).is_dir() {
         let mut files: Vec<_> = walk(Path::new(&dir));
@@ -66,7 +67,10 @@ mod unspun_bench_support {
             let mut doc = String::new();
             let mut word = "<b>";
             for _ in 0..words {
-                let Some(options) = next.get(word) else { word = "<b>"; continue };
+                let Some(options) = next.get(word) else {
+                    word = "<b>";
+                    continue;
+                };
                 let total: u64 = options.iter().map(|o| u64::from(o.1)).sum();
                 let mut pick = rand() % total.max(1);
                 let mut chosen = options[0].0;
@@ -101,24 +105,35 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("check");
     group.sample_size(10);
     group.throughput(Throughput::Bytes(total as u64));
-    group.bench_function(format!("documents/{}x{}B", docs.len(), total / docs.len().max(1)), |b| {
-        b.iter(|| {
-            let mut spans = 0;
-            for d in &docs {
-                spans += checker.check_with(d, &options).unwrap().spans.len();
-            }
-            spans
-        })
-    });
+    group.bench_function(
+        format!("documents/{}x{}B", docs.len(), total / docs.len().max(1)),
+        |b| {
+            b.iter(|| {
+                let mut spans = 0;
+                for d in &docs {
+                    spans += checker.check_with(d, &options).unwrap().spans.len();
+                }
+                spans
+            })
+        },
+    );
     let one: String = docs.join("\n\n");
     group.throughput(Throughput::Bytes(one.len() as u64));
     group.bench_function(format!("one-text/{}B", one.len()), |b| {
         b.iter(|| checker.check_with(&one, &options).unwrap().spans.len())
     });
-    let scan_only = CheckOptions { include_fixed: false, include_diff: false, ..Default::default() };
+    let scan_only = CheckOptions {
+        include_fixed: false,
+        include_diff: false,
+        ..Default::default()
+    };
     group.throughput(Throughput::Bytes(total as u64));
     group.bench_function("documents-without-fixed-and-diff", |b| {
-        b.iter(|| docs.iter().map(|d| checker.check_with(d, &scan_only).unwrap().spans.len()).sum::<usize>())
+        b.iter(|| {
+            docs.iter()
+                .map(|d| checker.check_with(d, &scan_only).unwrap().spans.len())
+                .sum::<usize>()
+        })
     });
     group.finish();
     c.bench_function("startup/Checker::new", |b| b.iter(Checker::new));

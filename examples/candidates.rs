@@ -14,8 +14,18 @@ fn main() {
     for path in std::env::args().skip(1) {
         let text = std::fs::read_to_string(&path).unwrap_or_default();
         for f in checker.findings(&text) {
-            if let Evidence::Context { features, left, right, .. } = &f.evidence {
-                let values: Vec<String> = features.vector().iter().map(|v| format!("{v:.3}")).collect();
+            if let Evidence::Context {
+                features,
+                left,
+                right,
+                ..
+            } = &f.evidence
+            {
+                let values: Vec<String> = features
+                    .vector()
+                    .iter()
+                    .map(|v| format!("{v:.3}"))
+                    .collect();
                 println!(
                     "{path}\t{}\t{}\t{}\t{:.3}\t{}\t{left}\t{right}",
                     f.start,

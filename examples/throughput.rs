@@ -17,7 +17,10 @@ fn main() {
     let start = Instant::now();
     let mut spans = 0;
     for d in &docs {
-        spans += checker.check_with(d, &options).map(|r| r.spans.len()).unwrap_or(0);
+        spans += checker
+            .check_with(d, &options)
+            .map(|r| r.spans.len())
+            .unwrap_or(0);
     }
     let secs = start.elapsed().as_secs_f64();
     println!(

@@ -4,6 +4,7 @@ use crate::detect::context::{ContextModel, Frequencies};
 use crate::detect::{Engine, Evidence, Finding, Tuning};
 use crate::dict::{self, Dictionary, DictionaryInfo};
 use crate::error::{Error, Result};
+use crate::markup::Markup;
 use crate::report::{Report, Span, SpanKind};
 use crate::text::{match_case, LineIndex};
 use crate::{repair, score};
@@ -40,6 +41,12 @@ pub struct CheckOptions {
     pub include_diff: bool,
     /// File name shown in the diff headers.
     pub diff_name: String,
+    /// The format of the text: spans and fixes always refer to the text as
+    /// given, whatever the format (see [`crate::markup`]).
+    pub markup: Markup,
+    /// Leave quoted material (block quotes, `<q>`) unchecked. Off by default:
+    /// spinners spin quotes too.
+    pub skip_quotes: bool,
 }
 
 impl Default for CheckOptions {
@@ -52,6 +59,8 @@ impl Default for CheckOptions {
             include_fixed: true,
             include_diff: true,
             diff_name: "text".into(),
+            markup: Markup::Text,
+            skip_quotes: false,
         }
     }
 }
@@ -190,8 +199,11 @@ fn embedded_frequencies() -> Frequencies {
 const FREQUENCY_FLOOR: f32 = 0.5;
 
 fn embedded_model() -> ContextModel {
-    ContextModel::from_tsv(dict::embedded::MODEL_UNIGRAMS, dict::embedded::MODEL_BIGRAMS)
-        .unwrap_or_else(|e| panic!("embedded context model is invalid: {e}"))
+    ContextModel::from_tsv(
+        dict::embedded::MODEL_UNIGRAMS,
+        dict::embedded::MODEL_BIGRAMS,
+    )
+    .unwrap_or_else(|e| panic!("embedded context model is invalid: {e}"))
 }
 
 impl Default for Checker {
@@ -275,11 +287,15 @@ impl Checker {
                     .is_none_or(|names| names.contains(&d.name))
             })
             .collect();
-        let scan = self.engine.scan(text, &|d| enabled[d], options.min_confidence);
+        let projection = options.markup.project(text, options.skip_quotes);
+        let checked: &str = &projection.text;
+        let scan = self
+            .engine
+            .scan(checked, &|d| enabled[d], options.min_confidence);
         let allow: FxHashSet<String> = options.allow.iter().map(|a| a.to_lowercase()).collect();
         let lines = LineIndex::new(text);
         let mut spans = Vec::new();
-        let mut fix_safe = Vec::new();
+        let mut edits: Vec<(Vec<std::ops::Range<usize>>, bool)> = Vec::new();
         for finding in &scan.findings {
             if finding.confidence < options.min_confidence {
                 continue;
@@ -290,22 +306,36 @@ impl Checker {
                 dicts[finding.dict].name,
                 finding.artifact.replace(' ', "-")
             );
-            let written = text[finding.start..finding.end].to_lowercase();
+            let written = checked[finding.start..finding.end].to_lowercase();
             let allowed = |set: &FxHashSet<String>| {
                 set.contains(&finding.artifact) || set.contains(&written) || set.contains(&rule)
             };
             if allowed(&allow) || allowed(&self.allow) {
                 continue;
             }
-            spans.push(self.render(text, &lines, finding, rule));
-            fix_safe.push(!finding.uncertain);
+            let source = projection.source_range(finding.start..finding.end);
+            let (line, column) = lines.line_column(text, source.start);
+            let mut span = self.render(&checked[finding.start..finding.end], finding, rule);
+            span.start = source.start;
+            span.end = source.end;
+            span.line = line;
+            span.column = column;
+            spans.push(span);
+            edits.push((
+                projection.source_pieces(finding.start..finding.end),
+                !finding.uncertain,
+            ));
         }
         let words = scan.words;
         let (score, verdict) = score::judge(&spans, words);
-        let mut safe = fix_safe.into_iter();
-        let fixed = repair::apply(text, &spans, options.fix_threshold, |_| {
-            safe.next().unwrap_or(false)
-        });
+        let fixed = if options.markup == Markup::Text {
+            let mut safe = edits.iter().map(|(_, safe)| *safe);
+            repair::apply(text, &spans, options.fix_threshold, |_| {
+                safe.next().unwrap_or(false)
+            })
+        } else {
+            repair::apply_pieces(text, &spans, &edits, options.fix_threshold)
+        };
         let diff = options
             .include_diff
             .then(|| repair::unified_diff(&options.diff_name, text, &fixed));
@@ -319,10 +349,15 @@ impl Checker {
         })
     }
 
-    fn render(&self, text: &str, lines: &LineIndex, f: &Finding, rule: String) -> Span {
-        let written = &text[f.start..f.end];
-        let (line, column) = lines.line_column(text, f.start);
-        let suggestions: Vec<String> = f.suggestions.iter().map(|s| match_case(written, s)).collect();
+    /// The span for finding `f`, whose text as read is `written`; the caller
+    /// sets its position in the source.
+    fn render(&self, written: &str, f: &Finding, rule: String) -> Span {
+        let (line, column) = (0, 0);
+        let suggestions: Vec<String> = f
+            .suggestions
+            .iter()
+            .map(|s| match_case(written, s))
+            .collect();
         let top = suggestions.first().cloned().unwrap_or_default();
         let message = match &f.evidence {
             Evidence::Phrase {
@@ -340,7 +375,9 @@ impl Checker {
                 }
                 let mut why = Vec::new();
                 if let Some(p) = papers {
-                    why.push(format!("Problematic Paper Screener fingerprint seen in {p} papers"));
+                    why.push(format!(
+                        "Problematic Paper Screener fingerprint seen in {p} papers"
+                    ));
                 }
                 if *conditional {
                     why.push("its document conditions are met".into());

@@ -21,12 +21,16 @@
 //! [`detect`] (candidate matches and context scoring) -> [`score`] (document
 //! verdict) -> [`report`] (spans with fixes) -> [`repair`] (fixed text and diffs).
 //!
+//! Markdown and HTML are checked through [`markup`], which projects the prose
+//! out of the markup and maps every span back to the source bytes.
+//!
 //! The CLI and the HTTP server are thin faces over [`Checker`].
 
 pub mod checker;
 pub mod detect;
 pub mod dict;
 pub mod error;
+pub mod markup;
 pub mod repair;
 pub mod report;
 pub mod score;
@@ -34,6 +38,9 @@ pub mod score;
 pub mod server;
 pub mod text;
 
-pub use checker::{CheckOptions, Checker, CheckerBuilder, DEFAULT_FIX_THRESHOLD, DEFAULT_MIN_CONFIDENCE};
+pub use checker::{
+    CheckOptions, Checker, CheckerBuilder, DEFAULT_FIX_THRESHOLD, DEFAULT_MIN_CONFIDENCE,
+};
 pub use error::{Error, Result};
+pub use markup::Markup;
 pub use report::{Report, Span, SpanKind, Verdict};

@@ -6,6 +6,7 @@
 
 use crate::report::Span;
 use similar::{ChangeTag, TextDiff};
+use std::ops::Range;
 
 /// Applies the top suggestion of every span at or above `threshold` whose top
 /// suggestion is safe to apply (see [`Span`] and [`crate::CheckOptions`]).
@@ -19,7 +20,12 @@ use similar::{ChangeTag, TextDiff};
 /// let fixed = apply(text, &report.spans, 0.5, |_| true);
 /// assert_eq!(fixed, "It comes as Mexico has worked to negotiate with the Trump administration to avoid tariffs.");
 /// ```
-pub fn apply(text: &str, spans: &[Span], threshold: f64, mut safe: impl FnMut(&Span) -> bool) -> String {
+pub fn apply(
+    text: &str,
+    spans: &[Span],
+    threshold: f64,
+    mut safe: impl FnMut(&Span) -> bool,
+) -> String {
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
     for span in spans {
@@ -34,6 +40,38 @@ pub fn apply(text: &str, spans: &[Span], threshold: f64, mut safe: impl FnMut(&S
         at = span.end;
     }
     out.push_str(&text[at..]);
+    out
+}
+
+/// Like [`apply`], for a source whose spans were found in a projection (see
+/// [`crate::markup`]): `pieces[i]` holds the source ranges of span `i`'s text
+/// and whether its fix is safe. The top suggestion goes into the first range
+/// and the other ranges are emptied, so the markup between them (tags,
+/// attributes, character references outside the artifact) stays byte-identical.
+pub fn apply_pieces(
+    source: &str,
+    spans: &[Span],
+    pieces: &[(Vec<Range<usize>>, bool)],
+    threshold: f64,
+) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut at = 0;
+    for (span, (ranges, safe)) in spans.iter().zip(pieces) {
+        let (Some(first), Some(replacement)) = (ranges.first(), span.suggestions.first()) else {
+            continue;
+        };
+        if !safe || span.confidence < threshold || first.start < at {
+            continue;
+        }
+        for (i, range) in ranges.iter().enumerate() {
+            out.push_str(&source[at..range.start]);
+            if i == 0 {
+                out.push_str(replacement);
+            }
+            at = range.end;
+        }
+    }
+    out.push_str(&source[at..]);
     out
 }
 

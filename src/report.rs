@@ -38,7 +38,9 @@ pub struct Span {
     pub line: usize,
     /// 1-based column of `start`, in code points.
     pub column: usize,
-    /// The artifact as it stands in the input.
+    /// The artifact as a reader sees it: for plain text the input's bytes
+    /// `start..end`; for markup the prose only (tags left out, character
+    /// references decoded), while `start..end` still cover the source bytes.
     pub text: String,
     /// Which family of artifact this is.
     pub kind: SpanKind,

@@ -74,7 +74,10 @@ fn mixed_scripts_emoji_and_rtl_keep_spans_on_char_boundaries() {
     let r = check(text);
     let flagged: Vec<&str> = r.spans.iter().map(|s| s.text.as_str()).collect();
     assert!(flagged.contains(&"arsenic"), "{flagged:?}");
-    assert!(flagged.contains(&"counterfeit consciousness"), "{flagged:?}");
+    assert!(
+        flagged.contains(&"counterfeit consciousness"),
+        "{flagged:?}"
+    );
 }
 
 #[test]

@@ -24,13 +24,28 @@ const MUST_FIND: &[(&str, &[&str])] = &[
 /// checker still misreads "deportation", "improving" and "cooperation" in this
 /// dense spun text; the evaluation harness measures such misses at scale.)
 const NEVER_FLAG: &[&str] = &[
-    "Mexico", "tariff", "President", "Trump", "Sheinbaum", "Noem", "Homeland", "Security",
-    "Wednesday", "Friday", "immigration", "government", "Bukele", "Salvador", "Colombian",
+    "Mexico",
+    "tariff",
+    "President",
+    "Trump",
+    "Sheinbaum",
+    "Noem",
+    "Homeland",
+    "Security",
+    "Wednesday",
+    "Friday",
+    "immigration",
+    "government",
+    "Bukele",
+    "Salvador",
+    "Colombian",
 ];
 
 #[test]
 fn seed_article_is_spun_and_its_artifacts_get_the_right_fix() {
-    let Some(text) = common::shared_file("data/seed/spun-news-article.txt") else { return };
+    let Some(text) = common::shared_file("data/seed/spun-news-article.txt") else {
+        return;
+    };
     let report = Checker::new().check(&text);
     assert_eq!(report.verdict, Verdict::Spun, "score {}", report.score);
     for &(artifact, fixes) in MUST_FIND {
@@ -39,9 +54,21 @@ fn seed_article_is_spun_and_its_artifacts_get_the_right_fix() {
             .iter()
             .filter(|s| s.text.eq_ignore_ascii_case(artifact))
             .collect();
-        assert_eq!(hits.len(), fixes.len(), "{artifact}: flagged {} times, want {}", hits.len(), fixes.len());
+        assert_eq!(
+            hits.len(),
+            fixes.len(),
+            "{artifact}: flagged {} times, want {}",
+            hits.len(),
+            fixes.len()
+        );
         for (s, fix) in hits.iter().zip(fixes) {
-            assert_eq!(s.suggestions[0].to_lowercase(), *fix, "{artifact} at {}:{}", s.line, s.column);
+            assert_eq!(
+                s.suggestions[0].to_lowercase(),
+                *fix,
+                "{artifact} at {}:{}",
+                s.line,
+                s.column
+            );
         }
     }
     for word in NEVER_FLAG {
@@ -54,19 +81,27 @@ fn seed_article_is_spun_and_its_artifacts_get_the_right_fix() {
 
 #[test]
 fn seed_article_spans_point_at_their_text() {
-    let Some(text) = common::shared_file("data/seed/spun-news-article.txt") else { return };
+    let Some(text) = common::shared_file("data/seed/spun-news-article.txt") else {
+        return;
+    };
     let report = Checker::new().check(&text);
     for s in &report.spans {
         assert_eq!(&text[s.start..s.end], s.text);
         let line = text.lines().nth(s.line - 1).unwrap();
-        let col_byte = line.char_indices().nth(s.column - 1).map(|(b, _)| b).unwrap();
+        let col_byte = line
+            .char_indices()
+            .nth(s.column - 1)
+            .map(|(b, _)| b)
+            .unwrap();
         assert!(line[col_byte..].starts_with(&s.text));
     }
 }
 
 #[test]
 fn fixed_seed_article_reads_as_the_unspun_text() {
-    let Some(text) = common::shared_file("data/seed/spun-news-article.txt") else { return };
+    let Some(text) = common::shared_file("data/seed/spun-news-article.txt") else {
+        return;
+    };
     let report = Checker::new().check(&text);
     let fixed = report.fixed.unwrap();
     for expected in [
@@ -81,9 +116,14 @@ fn fixed_seed_article_reads_as_the_unspun_text() {
         "not just",
         "areas where",
     ] {
-        assert!(fixed.contains(expected), "fixed text lacks {expected:?}:\n{fixed}");
+        assert!(
+            fixed.contains(expected),
+            "fixed text lacks {expected:?}:\n{fixed}"
+        );
     }
     let diff = report.diff.unwrap();
     assert!(diff.starts_with("--- a/text\n+++ b/text\n"), "{diff}");
-    assert!(diff.lines().any(|l| l.starts_with('+') && l.contains("on Friday")));
+    assert!(diff
+        .lines()
+        .any(|l| l.starts_with('+') && l.contains("on Friday")));
 }

@@ -21,11 +21,17 @@ fn sentence(entry: &Entry, phrase: &str) -> String {
 
 /// The artifact's words, as the checker tokenizes them.
 fn words(phrase: &str) -> Vec<String> {
-    unspun::text::words(phrase).map(|w| w.text.to_string()).collect()
+    unspun::text::words(phrase)
+        .map(|w| w.text.to_string())
+        .collect()
 }
 
 fn find_all(checker: &Checker, variant: &str, make: impl Fn(&Entry) -> Option<String>) {
-    let options = CheckOptions { include_diff: false, include_fixed: false, ..Default::default() };
+    let options = CheckOptions {
+        include_diff: false,
+        include_fixed: false,
+        ..Default::default()
+    };
     let mut missed = Vec::new();
     let mut tried = 0;
     for entry in entries() {
@@ -35,15 +41,21 @@ fn find_all(checker: &Checker, variant: &str, make: impl Fn(&Entry) -> Option<St
         let start = text.find(&phrase).unwrap();
         let end = start + phrase.len();
         let report = checker.check_with(&text, &options).unwrap();
-        let found = report.spans.iter().any(|s| {
-            s.kind == SpanKind::TorturedPhrase && s.start < end && s.end > start
-        });
+        let found = report
+            .spans
+            .iter()
+            .any(|s| s.kind == SpanKind::TorturedPhrase && s.start < end && s.end > start);
         if !found {
             missed.push(format!("{:?} (entry {:?})", phrase, entry.artifact));
         }
     }
     assert!(tried > 100, "{variant}: only {tried} entries tried");
-    assert!(missed.is_empty(), "{variant}: {} of {tried} missed, e.g. {:?}", missed.len(), &missed[..missed.len().min(20)]);
+    assert!(
+        missed.is_empty(),
+        "{variant}: {} of {tried} missed, e.g. {:?}",
+        missed.len(),
+        &missed[..missed.len().min(20)]
+    );
 }
 
 #[test]
@@ -64,9 +76,17 @@ fn inflected_variants_are_found() {
         let vowel = |c: u8| b"aeiou".contains(&c);
         let b = last.as_bytes();
         let before_last = b[b.len() - 2];
-        if last.ends_with("ed") || last.ends_with("ing") || last.ends_with("ss") || last.ends_with("us") || last.ends_with("is") {
+        if last.ends_with("ed")
+            || last.ends_with("ing")
+            || last.ends_with("ss")
+            || last.ends_with("us")
+            || last.ends_with("is")
+        {
             return None;
-        } else if ["sses", "xes", "ches", "shes"].iter().any(|e| last.ends_with(e)) {
+        } else if ["sses", "xes", "ches", "shes"]
+            .iter()
+            .any(|e| last.ends_with(e))
+        {
             last.truncate(last.len() - 2);
         } else if let Some(stem) = last.strip_suffix("ies") {
             *last = format!("{stem}y");
@@ -105,7 +125,9 @@ fn a_one_letter_typo_in_a_long_word_is_found() {
             return None;
         }
         // Double the fourth letter of the first word of 6+ ASCII letters.
-        let i = w.iter().position(|x| x.len() >= 6 && x.bytes().all(|b| b.is_ascii_lowercase()))?;
+        let i = w
+            .iter()
+            .position(|x| x.len() >= 6 && x.bytes().all(|b| b.is_ascii_lowercase()))?;
         let mut typo = w.clone();
         let x = &w[i];
         typo[i] = format!("{}{}", &x[..4], &x[3..]);
@@ -117,11 +139,31 @@ fn a_one_letter_typo_in_a_long_word_is_found() {
 fn examples_from_the_brief() {
     let checker = Checker::new();
     for (text, artifact, fix) in [
-        ("We apply counterfeit consciousness to images.", "counterfeit consciousness", "artificial intelligence"),
-        ("We apply counterfeit-consciousness to images.", "counterfeit-consciousness", "artificial intelligence"),
-        ("Models trained with profound learnings beat older deep learning models.", "profound learnings", "deep learning"),
-        ("The colossal informations era began.", "colossal informations", "big data"),
-        ("An irregular woodland classifier was used.", "irregular woodland", "random forest"),
+        (
+            "We apply counterfeit consciousness to images.",
+            "counterfeit consciousness",
+            "artificial intelligence",
+        ),
+        (
+            "We apply counterfeit-consciousness to images.",
+            "counterfeit-consciousness",
+            "artificial intelligence",
+        ),
+        (
+            "Models trained with profound learnings beat older deep learning models.",
+            "profound learnings",
+            "deep learning",
+        ),
+        (
+            "The colossal informations era began.",
+            "colossal informations",
+            "big data",
+        ),
+        (
+            "An irregular woodland classifier was used.",
+            "irregular woodland",
+            "random forest",
+        ),
     ] {
         let report = checker.check(text);
         let span = report

@@ -72,6 +72,7 @@ pub fn run(args: CheckArgs) -> Result<i32, String> {
             }
         };
         options.diff_name = input.path.clone();
+        options.markup = args.checker.markup_for(&input.path);
         let report = checker
             .check_with(&input.text, &options)
             .map_err(|e| e.to_string())?;
@@ -158,7 +159,11 @@ fn print_text(
         }
         writeln!(out, "    {}", span.message)?;
         if span.suggestions.len() > 1 {
-            writeln!(out, "    other suggestions: {}", span.suggestions[1..].join(", "))?;
+            writeln!(
+                out,
+                "    other suggestions: {}",
+                span.suggestions[1..].join(", ")
+            )?;
         }
     }
     let verdict = match report.verdict {

@@ -49,6 +49,7 @@ pub fn run(args: FixArgs) -> Result<i32, String> {
             }
         };
         options.diff_name = input.path.clone();
+        options.markup = args.checker.markup_for(&input.path);
         let report = checker
             .check_with(&input.text, &options)
             .map_err(|e| e.to_string())?;
@@ -84,7 +85,12 @@ pub fn run(args: FixArgs) -> Result<i32, String> {
     })
 }
 
-fn print_word_diff(out: &mut impl Write, old: &str, new: &str, colour: bool) -> std::io::Result<()> {
+fn print_word_diff(
+    out: &mut impl Write,
+    old: &str,
+    new: &str,
+    colour: bool,
+) -> std::io::Result<()> {
     for change in word_diff(old, new) {
         match change {
             WordChange::Same(s) => write!(out, "{s}")?,

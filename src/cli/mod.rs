@@ -9,7 +9,7 @@ mod input;
 mod serve;
 
 use clap::{Args, Parser, Subcommand};
-use unspun::{CheckOptions, Checker};
+use unspun::{CheckOptions, Checker, Markup};
 
 /// Finds article-spinning artifacts (spun words, tortured phrases) and gives back the unspun text.
 #[derive(Debug, Parser)]
@@ -55,6 +55,13 @@ pub struct CheckerArgs {
     /// Fix spans with at least this confidence (0..1).
     #[arg(long, value_name = "X", default_value_t = unspun::DEFAULT_FIX_THRESHOLD)]
     fix_threshold: f64,
+    /// The input format; `auto` goes by file extension (.md/.markdown: markdown,
+    /// .html/.htm: html, anything else and standard input: text).
+    #[arg(long, value_name = "FORMAT", default_value = "auto", value_parser = ["auto", "text", "markdown", "html"])]
+    markup: String,
+    /// Leave quoted material (block quotes, <q>) in Markdown and HTML unchecked.
+    #[arg(long)]
+    skip_quotes: bool,
 }
 
 impl CheckerArgs {
@@ -76,10 +83,22 @@ impl CheckerArgs {
             fix_threshold: self.fix_threshold,
             allow: self.allow.clone(),
             dictionaries: (!self.only.is_empty()).then(|| self.only.clone()),
+            skip_quotes: self.skip_quotes,
             ..CheckOptions::default()
         };
         checker.validate(&options).map_err(|e| e.to_string())?;
         Ok((checker, options))
+    }
+}
+
+impl CheckerArgs {
+    /// The markup of the input read from `path` (`-` is standard input).
+    pub fn markup_for(&self, path: &str) -> Markup {
+        match self.markup.parse() {
+            Ok(markup) => markup,
+            // `auto`: by extension.
+            Err(_) => Markup::from_path(path),
+        }
     }
 }
 
@@ -116,7 +135,10 @@ pub fn run() -> i32 {
 
 fn list_dictionaries(args: DictionaryArgs) -> Result<i32, String> {
     let (checker, _) = args.checker.build()?;
-    println!("{:<22} {:<16} {:>8}  source; licence", "name", "kind", "entries");
+    println!(
+        "{:<22} {:<16} {:>8}  source; licence",
+        "name", "kind", "entries"
+    );
     for d in checker.dictionaries() {
         println!(
             "{:<22} {:<16} {:>8}  {}; {}",

@@ -71,7 +71,10 @@ impl ContextModel {
             }
             let mut fields = line.split('\t');
             let (Some(a), Some(b), Some(c)) = (fields.next(), fields.next(), fields.next()) else {
-                return Err(format!("bigrams line {}: expected w1<TAB>w2<TAB>count", i + 1));
+                return Err(format!(
+                    "bigrams line {}: expected w1<TAB>w2<TAB>count",
+                    i + 1
+                ));
             };
             let count: u32 = c
                 .parse()
@@ -81,7 +84,10 @@ impl ContextModel {
             };
             bigram.insert(pair_key(a, b), count);
         }
-        let break_id = ids.get(crate::text::BREAK_TOKEN).copied().unwrap_or(UNKNOWN);
+        let break_id = ids
+            .get(crate::text::BREAK_TOKEN)
+            .copied()
+            .unwrap_or(UNKNOWN);
         // Rare words pool their counts into one class, so that "as Mexico" is
         // judged by how often "as" precedes a rare word, not by the absence of
         // a pair the corpus was too small to hold.
@@ -91,8 +97,16 @@ impl ContextModel {
         let mut pooled: FxHashMap<u64, u32> = FxHashMap::default();
         for (&key, &count) in &bigram {
             let (a, b) = ((key >> 32) as u32, key as u32);
-            let a2 = if unigram[a as usize] < RARE_BELOW { rare_id } else { a };
-            let b2 = if unigram[b as usize] < RARE_BELOW { rare_id } else { b };
+            let a2 = if unigram[a as usize] < RARE_BELOW {
+                rare_id
+            } else {
+                a
+            };
+            let b2 = if unigram[b as usize] < RARE_BELOW {
+                rare_id
+            } else {
+                b
+            };
             if (a2, b2) != (a, b) {
                 *pooled.entry(pair_key(a2, b2)).or_default() += count;
             }
@@ -230,8 +244,13 @@ mod tests {
     #[test]
     fn the_original_fits_its_slot_better_than_the_artifact() {
         let m = tiny();
-        let (b, on, friday, connected, to) =
-            (m.id("<b>"), m.id("on"), m.id("friday"), m.id("connected"), m.id("to"));
+        let (b, on, friday, connected, to) = (
+            m.id("<b>"),
+            m.id("on"),
+            m.id("friday"),
+            m.id("connected"),
+            m.id("to"),
+        );
         assert!(m.association(b, on, friday) > m.association(b, connected, friday) + 2.0);
         assert!(m.association(b, connected, to) > m.association(b, on, to));
     }

@@ -107,14 +107,20 @@ impl Cues {
             cues.next_opens_noun_phrase = n.is_capitalized()
                 || n.has_digit()
                 || matches!(class(n), WordClass::Determiner)
-                || matches!(n.text, "his" | "her" | "their" | "its" | "my" | "our" | "your");
+                || matches!(
+                    n.text,
+                    "his" | "her" | "their" | "its" | "my" | "our" | "your"
+                );
         }
         if let Some(p) = prev {
             let c = class(p);
             cues.after_determiner = c == WordClass::Determiner
-                || matches!(p.text, "his" | "her" | "their" | "its" | "my" | "our" | "your");
-            cues.after_auxiliary =
-                matches!(c, WordClass::Auxiliary | WordClass::Modal) || p.text.eq_ignore_ascii_case("not");
+                || matches!(
+                    p.text,
+                    "his" | "her" | "their" | "its" | "my" | "our" | "your"
+                );
+            cues.after_auxiliary = matches!(c, WordClass::Auxiliary | WordClass::Modal)
+                || p.text.eq_ignore_ascii_case("not");
             cues.after_subject = p.is_capitalized() || c == WordClass::Pronoun;
         }
         cues

@@ -194,7 +194,10 @@ mod tests {
     #[test]
     fn lookup_ignores_ascii_case_and_handles_long_and_unicode_words() {
         let mut m = WordMap::default();
-        for (i, w) in ["arsenic", "supercalifragilistic", "été", "a", "z@[`{"].iter().enumerate() {
+        for (i, w) in ["arsenic", "supercalifragilistic", "été", "a", "z@[`{"]
+            .iter()
+            .enumerate()
+        {
             *m.entry_or_insert_with(w, || 0) = i;
         }
         assert_eq!(m.get("ARSENIC"), Some(&0));

@@ -79,7 +79,10 @@ impl SpunWord {
     /// Could this artifact count as strong evidence ([`Scored::is_strong`])?
     fn possibly_strong(&self) -> bool {
         f64::from(self.zipf) <= STRONG_MAX_ZIPF
-            && self.originals.iter().any(|o| f64::from(o.zipf - self.zipf) >= STRONG_MIN_GAP)
+            && self
+                .originals
+                .iter()
+                .any(|o| f64::from(o.zipf - self.zipf) >= STRONG_MIN_GAP)
     }
 }
 
@@ -261,10 +264,16 @@ impl Engine {
             model,
         };
         engine.lexicon.reserve(engine.model.len() + 16_384);
-        let forms: Vec<(Box<str>, u32)> =
-            engine.model.forms().map(|(f, id)| (Box::from(f), id)).collect();
+        let forms: Vec<(Box<str>, u32)> = engine
+            .model
+            .forms()
+            .map(|(f, id)| (Box::from(f), id))
+            .collect();
         for (form, id) in forms {
-            engine.lexicon.entry_or_insert_with(&form, || EMPTY_LEX).model = id;
+            engine
+                .lexicon
+                .entry_or_insert_with(&form, || EMPTY_LEX)
+                .model = id;
         }
         let mut condition_ids: FxHashMap<String, u32> = FxHashMap::default();
         for (dict_index, dict) in dicts.iter().enumerate() {
@@ -453,9 +462,15 @@ impl Engine {
                 continue;
             }
             for form in variants::deletions(word) {
-                self.typo_index.entry(form.into()).or_default().push(index as u32);
+                self.typo_index
+                    .entry(form.into())
+                    .or_default()
+                    .push(index as u32);
             }
-            self.typo_index.entry(word.clone()).or_default().push(index as u32);
+            self.typo_index
+                .entry(word.clone())
+                .or_default()
+                .push(index as u32);
         }
         for ids in self.typo_index.values_mut() {
             ids.sort_unstable();
@@ -512,9 +527,15 @@ impl Engine {
             };
             let entry = match entry {
                 Some(l) => l,
-                None if w.has_digit() => Lex { model: self.number_id, ..EMPTY_LEX },
+                None if w.has_digit() => Lex {
+                    model: self.number_id,
+                    ..EMPTY_LEX
+                },
                 None => {
-                    let mut l = Lex { model: LAZY, ..EMPTY_LEX };
+                    let mut l = Lex {
+                        model: LAZY,
+                        ..EMPTY_LEX
+                    };
                     let len = w.text.len();
                     // Typos are looked for in unknown words only; the filter
                     // answers most known words, the lexicon the rest exactly.
@@ -579,7 +600,10 @@ impl Engine {
             }
         }
         let holds = |p: &Phrase| {
-            p.conditions.requires.iter().all(|g| g.iter().any(|&c| present[c as usize]))
+            p.conditions
+                .requires
+                .iter()
+                .all(|g| g.iter().any(|&c| present[c as usize]))
                 && !p.conditions.excludes.iter().any(|&c| present[c as usize])
         };
         // Leftmost-longest, then the most attested fingerprint.
@@ -645,7 +669,9 @@ impl Engine {
             Err(_) => &single,
         };
         for &word in choices {
-            let Some(next) = self.trie.step(node, word) else { continue };
+            let Some(next) = self.trie.step(node, word) else {
+                continue;
+            };
             let end = j + 1;
             // Punctuation inside the match must stand where the phrase has it.
             let same_breaks = |breaks: &[bool]| {
@@ -722,7 +748,13 @@ impl Engine {
                 // Rank originals by fit, frequency and the dictionary's order
                 // (which says how many spinner families produce the pair).
                 let order = context + RANK_GAP_WEIGHT * gap - RANK_ORDER_PENALTY * rank as f64;
-                Ranked { rank, context, gap, order, curated: o.curated }
+                Ranked {
+                    rank,
+                    context,
+                    gap,
+                    order,
+                    curated: o.curated,
+                }
             })
             .collect();
         // Originals observed in real spun text come before thesaurus guesses.
@@ -777,8 +809,9 @@ impl Engine {
             .iter()
             .filter(|&&i| self.spun[doc.lex[i].spun as usize].possibly_strong())
             .count() as f64;
-        let density_bound =
-            ((possibly_strong + t.phrase_weight * phrase_findings as f64) * per_100).min(t.max_density);
+        let density_bound = ((possibly_strong + t.phrase_weight * phrase_findings as f64)
+            * per_100)
+            .min(t.max_density);
         // Occurrences of one artifact share a verdict (pooling below), so an
         // artifact is kept whole when any of its occurrences could reach it.
         let mut keep: FxHashMap<u32, bool> = FxHashMap::default();
@@ -793,8 +826,10 @@ impl Engine {
                         >= min_logit;
             }
         }
-        let candidates: Vec<usize> =
-            candidates.into_iter().filter(|&i| keep[&doc.lex[i].spun]).collect();
+        let candidates: Vec<usize> = candidates
+            .into_iter()
+            .filter(|&i| keep[&doc.lex[i].spun])
+            .collect();
         let mut replaced = vec![NONE; doc.words.len()];
         let mut scored: Vec<Scored> = Vec::with_capacity(candidates.len());
         let mut strong = vec![false; candidates.len()];
@@ -855,8 +890,16 @@ impl Engine {
                         .map(|w| w.text.to_string())
                         .unwrap_or_default()
                 };
-                let left = if word.break_before { None } else { i.checked_sub(1) };
-                let right = doc.words.get(i + 1).filter(|w| !w.break_before).map(|_| i + 1);
+                let left = if word.break_before {
+                    None
+                } else {
+                    i.checked_sub(1)
+                };
+                let right = doc
+                    .words
+                    .get(i + 1)
+                    .filter(|w| !w.break_before)
+                    .map(|_| i + 1);
                 Finding {
                     start: word.start,
                     end: word.end,
@@ -1107,18 +1150,29 @@ impl Tuning {
             // Density enters linearly and through its interactions; take the
             // larger of no density and the bound.
             let with_density = |d: f64| {
-                let f = Features { density: d, ..features };
+                let f = Features {
+                    density: d,
+                    ..features
+                };
                 let x = f.vector();
                 self.weights.iter().zip(x).map(|(w, v)| w * v).sum::<f64>()
                     + if d >= self.spun_density {
-                        (if f.original_closed { self.spun_doc_closed_boost } else { 0.0 })
-                            + if f.curated { self.spun_doc_curated_boost } else { 0.0 }
+                        (if f.original_closed {
+                            self.spun_doc_closed_boost
+                        } else {
+                            0.0
+                        }) + if f.curated {
+                            self.spun_doc_curated_boost
+                        } else {
+                            0.0
+                        }
                     } else {
                         0.0
                     }
             };
             let density_part = with_density(density).max(with_density(0.0)) - fixed;
-            let context_room = (self.weights[0].abs() + density * self.weights[7].abs()) * CONTEXT_LIMIT
+            let context_room = (self.weights[0].abs() + density * self.weights[7].abs())
+                * CONTEXT_LIMIT
                 + self.weights[8].abs() * CONTEXT_LIMIT
                 + self.weights[4].max(0.0);
             let z = self.intercept - self.prior_shift + fixed + density_part + context_room;

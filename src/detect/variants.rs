@@ -20,7 +20,12 @@ pub fn inflections(word: &str) -> Vec<String> {
     let vowel = |b: u8| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u');
     let stem = &word[..word.len() - 1];
     // plural / third person
-    if word.ends_with('s') || word.ends_with('x') || word.ends_with('z') || word.ends_with("ch") || word.ends_with("sh") {
+    if word.ends_with('s')
+        || word.ends_with('x')
+        || word.ends_with('z')
+        || word.ends_with("ch")
+        || word.ends_with("sh")
+    {
         out.push(format!("{word}es"));
     } else if last == b'y' && !vowel(before_last) {
         out.push(format!("{stem}ies"));

@@ -49,7 +49,10 @@ pub fn parse_dictionary(path: &str, text: &str) -> Result<Dictionary> {
             match key.trim() {
                 "name" => {
                     if value.is_empty() || value.contains(char::is_whitespace) {
-                        return Err(fail(n, format!("dictionary name `{value}` must be one word")));
+                        return Err(fail(
+                            n,
+                            format!("dictionary name `{value}` must be one word"),
+                        ));
                     }
                     info.name = value
                 }
@@ -60,7 +63,9 @@ pub fn parse_dictionary(path: &str, text: &str) -> Result<Dictionary> {
                         other => {
                             return Err(fail(
                                 n,
-                                format!("unknown kind `{other}` (expected spun-word or tortured-phrase)"),
+                                format!(
+                                "unknown kind `{other}` (expected spun-word or tortured-phrase)"
+                            ),
                             ))
                         }
                     }
@@ -98,7 +103,10 @@ pub fn parse_dictionary(path: &str, text: &str) -> Result<Dictionary> {
             return Err(fail(n, "no original given after the TAB".into()));
         }
         if let Some(first) = seen.insert(artifact.clone(), n) {
-            return Err(fail(n, format!("`{artifact}` is already defined on line {first}")));
+            return Err(fail(
+                n,
+                format!("`{artifact}` is already defined on line {first}"),
+            ));
         }
         let mut entry = Entry {
             artifact,
@@ -131,7 +139,11 @@ fn parse_attributes(attributes: &str, entry: &mut Entry) -> std::result::Result<
             Ok(list)
         }
     };
-    for item in attributes.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+    for item in attributes
+        .split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         let (key, value) = match item.split_once('=') {
             Some((k, v)) => (k.trim(), Some(v.trim())),
             None => (item, None),
@@ -224,10 +236,16 @@ mod tests {
         )
         .unwrap();
         assert_eq!(d.info.kind, SpanKind::TorturedPhrase);
-        assert_eq!(d.entries[0].conditions.requires, vec![vec!["surface area".to_string()]]);
+        assert_eq!(
+            d.entries[0].conditions.requires,
+            vec![vec!["surface area".to_string()]]
+        );
         assert_eq!(d.entries[0].papers, Some(42682));
         let e = &d.entries[1];
-        assert_eq!(e.conditions.requires[0], ["be that as it", "on the off chance"]);
+        assert_eq!(
+            e.conditions.requires[0],
+            ["be that as it", "on the off chance"]
+        );
         assert_eq!(e.conditions.excludes, ["specular"]);
         assert_eq!(e.conditions.within, Some(5));
         assert!(e.uncertain);

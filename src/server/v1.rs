@@ -31,6 +31,8 @@ pub const OPTION_NAMES: &[&str] = &[
     "allow",
     "include_fixed",
     "include_diff",
+    "markup",
+    "skip_quotes",
 ];
 
 /// Declares a request body struct that has the per-check options as members
@@ -67,6 +69,12 @@ macro_rules! with_check_options {
             /// Whether to include `diff` (default false).
             #[serde(default, deserialize_with = "crate::server::request::present")]
             pub include_diff: Option<bool>,
+            /// How to read the text: `text` (default), `markdown` or `html`.
+            #[serde(default, deserialize_with = "crate::server::request::present")]
+            pub markup: Option<$crate::markup::Markup>,
+            /// Leave quoted material (block quotes, `<q>`) unchecked.
+            #[serde(default, deserialize_with = "crate::server::request::present")]
+            pub skip_quotes: Option<bool>,
         }
 
         impl $name {
@@ -80,6 +88,8 @@ macro_rules! with_check_options {
                     allow: self.allow.clone(),
                     include_fixed: self.include_fixed,
                     include_diff: self.include_diff,
+                    markup: self.markup,
+                    skip_quotes: self.skip_quotes,
                 }
             }
         }
@@ -112,6 +122,10 @@ pub struct RequestOptions {
     pub include_fixed: Option<bool>,
     /// See [`CheckOptions::include_diff`].
     pub include_diff: Option<bool>,
+    /// See [`CheckOptions::markup`].
+    pub markup: Option<crate::markup::Markup>,
+    /// See [`CheckOptions::skip_quotes`].
+    pub skip_quotes: Option<bool>,
 }
 
 impl RequestOptions {
@@ -125,6 +139,8 @@ impl RequestOptions {
             allow: self.allow.or_else(|| defaults.allow.clone()),
             include_fixed: self.include_fixed.or(defaults.include_fixed),
             include_diff: self.include_diff.or(defaults.include_diff),
+            markup: self.markup.or(defaults.markup),
+            skip_quotes: self.skip_quotes.or(defaults.skip_quotes),
         }
     }
 
@@ -145,6 +161,8 @@ impl RequestOptions {
             include_fixed: self.include_fixed.unwrap_or(true),
             include_diff: self.include_diff.unwrap_or(false),
             diff_name: defaults.diff_name.clone(),
+            markup: self.markup.unwrap_or(defaults.markup),
+            skip_quotes: self.skip_quotes.unwrap_or(defaults.skip_quotes),
         };
         state.checker().validate(&options)?;
         Ok((self.offset_unit.unwrap_or_default(), options))

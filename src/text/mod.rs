@@ -254,8 +254,14 @@ mod tests {
 
     #[test]
     fn splits_on_non_alphanumerics_and_keeps_unicode_words_whole() {
-        assert_eq!(texts("Noem's tour—of 3 nations."), ["Noem", "s", "tour", "of", "3", "nations"]);
-        assert_eq!(texts("café naïve 東京 😀 مرحبا"), ["café", "naïve", "東京", "مرحبا"]);
+        assert_eq!(
+            texts("Noem's tour—of 3 nations."),
+            ["Noem", "s", "tour", "of", "3", "nations"]
+        );
+        assert_eq!(
+            texts("café naïve 東京 😀 مرحبا"),
+            ["café", "naïve", "東京", "مرحبا"]
+        );
         assert_eq!(texts("cafe\u{301} x"), ["cafe\u{301}", "x"]);
         assert!(texts("").is_empty());
         assert!(texts("  \n\t ").is_empty());

@@ -60,7 +60,11 @@ impl OffsetUnit {
                 match chars.next() {
                     Some((_, c)) => {
                         byte += c.len_utf8();
-                        unit += if self == OffsetUnit::Char { 1 } else { c.len_utf16() };
+                        unit += if self == OffsetUnit::Char {
+                            1
+                        } else {
+                            c.len_utf16()
+                        };
                     }
                     None => break,
                 }

@@ -40,7 +40,9 @@ pub fn shared_texts(relative: &str) -> Option<Vec<(PathBuf, String)>> {
             let p = entry.unwrap().path();
             if p.is_dir() {
                 stack.push(p);
-            } else if p.extension().is_some_and(|e| e == "txt") && p.file_name().is_some_and(|n| n != "README.TXT") {
+            } else if p.extension().is_some_and(|e| e == "txt")
+                && p.file_name().is_some_and(|n| n != "README.TXT")
+            {
                 files.push(p);
             }
         }

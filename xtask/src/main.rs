@@ -7,10 +7,10 @@
 //!
 //! Usage: `cargo run -p xtask -- <generator> [options]`, see `--help`.
 
+mod eval;
 mod frequencies;
 mod ngrams;
 mod spun_words;
-mod eval;
 mod tortured;
 
 fn main() {

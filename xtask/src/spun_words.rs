@@ -561,7 +561,10 @@ impl MyThes {
     }
 
     /// The terms of each sense of `form` other than `form` itself, in order.
-    pub(crate) fn sense_terms<'a>(&'a self, form: &'a str) -> impl Iterator<Item = Vec<&'a Term>> + 'a {
+    pub(crate) fn sense_terms<'a>(
+        &'a self,
+        form: &'a str,
+    ) -> impl Iterator<Item = Vec<&'a Term>> + 'a {
         self.senses(form).iter().map(move |terms| {
             terms
                 .iter()

@@ -17,7 +17,7 @@
 pub mod spinner;
 
 use crate::spun_words::{repo_root, MyThes, Sources, WordNet};
-use spinner::{Family, Rng, SpunText, Spinner};
+use spinner::{Family, Rng, Spinner, SpunText};
 use std::path::{Path, PathBuf};
 use unspun::detect::{Evidence, Features, Tuning};
 use unspun::{CheckOptions, Checker, SpanKind};
@@ -79,7 +79,10 @@ pub fn run(args: &[String]) -> i32 {
     let articles = match read_articles(&clean_dir) {
         Ok(a) if !a.is_empty() => a,
         _ => {
-            eprintln!("eval: no clean .txt articles under {}; pass --clean DIR", clean_dir.display());
+            eprintln!(
+                "eval: no clean .txt articles under {}; pass --clean DIR",
+                clean_dir.display()
+            );
             return 2;
         }
     };
@@ -101,7 +104,10 @@ pub fn run(args: &[String]) -> i32 {
     if let Some(p) = pooling {
         tuning.pooling = p;
     }
-    let checker = Checker::builder().tuning(tuning).build().expect("embedded dictionaries load");
+    let checker = Checker::builder()
+        .tuning(tuning)
+        .build()
+        .expect("embedded dictionaries load");
     let samples = make_samples(&spinner, &test, seed.wrapping_add(1000));
     evaluate(&checker, &samples);
     0
@@ -115,7 +121,9 @@ fn read_articles(dir: &Path) -> std::io::Result<Vec<String>> {
             let p = entry?.path();
             if p.is_dir() {
                 stack.push(p);
-            } else if p.extension().is_some_and(|e| e == "txt") && p.file_name().is_some_and(|n| n != "README.TXT") {
+            } else if p.extension().is_some_and(|e| e == "txt")
+                && p.file_name().is_some_and(|n| n != "README.TXT")
+            {
                 files.push(p);
             }
         }
@@ -170,7 +178,12 @@ fn make_samples(spinner: &Spinner, articles: &[&String], seed: u64) -> Vec<Sampl
             spinner.spin(&clean, family, rate, &mut rng)
         };
         let words = unspun::text::words(&clean).count();
-        samples.push(Sample { spun, clean, rate, words });
+        samples.push(Sample {
+            spun,
+            clean,
+            rate,
+            words,
+        });
     }
     samples
 }
@@ -208,7 +221,10 @@ impl Classifier {
             .filter_map(|l| l.split_once('\t'))
             .filter_map(|(w, z)| Some((w.to_string(), z.parse().ok()?)))
             .collect();
-        Classifier { function_words, zipf }
+        Classifier {
+            function_words,
+            zipf,
+        }
     }
 
     fn class(&self, original: &str, artifact: &str) -> Class {
@@ -231,7 +247,11 @@ struct Counts {
 }
 
 fn evaluate(checker: &Checker, samples: &[Sample]) {
-    let options = CheckOptions { include_diff: false, include_fixed: false, ..Default::default() };
+    let options = CheckOptions {
+        include_diff: false,
+        include_fixed: false,
+        ..Default::default()
+    };
     let classifier = Classifier::new();
     let mut by_class = [Counts::default(); 3];
     let mut flagged_in_spun = 0usize;
@@ -242,24 +262,42 @@ fn evaluate(checker: &Checker, samples: &[Sample]) {
     let mut positives: Vec<f64> = Vec::new();
     let mut negatives: Vec<f64> = Vec::new();
     for sample in samples {
-        let report = checker.check_with(&sample.spun.text, &options).expect("valid options");
-        let spans: Vec<_> = report.spans.iter().filter(|s| s.kind == SpanKind::SpunWord).collect();
+        let report = checker
+            .check_with(&sample.spun.text, &options)
+            .expect("valid options");
+        let spans: Vec<_> = report
+            .spans
+            .iter()
+            .filter(|s| s.kind == SpanKind::SpunWord)
+            .collect();
         flagged_in_spun += spans.len();
         for sub in &sample.spun.substitutions {
             let class = classifier.class(&sub.original, &sub.artifact) as usize;
             by_class[class].substitutions += 1;
             if let Some(span) = spans.iter().find(|s| s.start == sub.start) {
                 by_class[class].found += 1;
-                if span.suggestions.first().is_some_and(|f| f.eq_ignore_ascii_case(&sub.original)) {
+                if span
+                    .suggestions
+                    .first()
+                    .is_some_and(|f| f.eq_ignore_ascii_case(&sub.original))
+                {
                     by_class[class].fixed += 1;
                 }
             }
         }
         true_flags += spans
             .iter()
-            .filter(|s| sample.spun.substitutions.iter().any(|sub| sub.start == s.start))
+            .filter(|s| {
+                sample
+                    .spun
+                    .substitutions
+                    .iter()
+                    .any(|sub| sub.start == s.start)
+            })
             .count();
-        let clean = checker.check_with(&sample.clean, &options).expect("valid options");
+        let clean = checker
+            .check_with(&sample.clean, &options)
+            .expect("valid options");
         clean_words += clean.words;
         clean_flags += clean.spans.len();
         clean_spun_verdicts += usize::from(clean.verdict == unspun::Verdict::Spun);
@@ -274,17 +312,35 @@ fn evaluate(checker: &Checker, samples: &[Sample]) {
         fixed: a.fixed + c.fixed,
     });
     let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
-    println!("documents: {} spun and {} clean (test split)", samples.len(), samples.len());
+    println!(
+        "documents: {} spun and {} clean (test split)",
+        samples.len(),
+        samples.len()
+    );
     println!();
     println!("| measure | value |");
     println!("|---|---|");
-    println!("| span precision (spun-word spans at a substitution) | {:.3} |", ratio(true_flags, flagged_in_spun));
-    println!("| recall, all substitutions ({}) | {:.3} |", total.substitutions, ratio(total.found, total.substitutions));
+    println!(
+        "| span precision (spun-word spans at a substitution) | {:.3} |",
+        ratio(true_flags, flagged_in_spun)
+    );
+    println!(
+        "| recall, all substitutions ({}) | {:.3} |",
+        total.substitutions,
+        ratio(total.found, total.substitutions)
+    );
     for (class, name) in CLASSES {
         let c = by_class[class as usize];
-        println!("| recall, {name} ({}) | {:.3} |", c.substitutions, ratio(c.found, c.substitutions));
+        println!(
+            "| recall, {name} ({}) | {:.3} |",
+            c.substitutions,
+            ratio(c.found, c.substitutions)
+        );
     }
-    println!("| fix accuracy (top suggestion = original, of found) | {:.3} |", ratio(total.fixed, total.found));
+    println!(
+        "| fix accuracy (top suggestion = original, of found) | {:.3} |",
+        ratio(total.fixed, total.found)
+    );
     for (class, name) in CLASSES {
         let c = by_class[class as usize];
         println!("| fix accuracy, {name} | {:.3} |", ratio(c.fixed, c.found));
@@ -294,8 +350,14 @@ fn evaluate(checker: &Checker, samples: &[Sample]) {
         positives.len(),
         auc(&positives, &negatives)
     );
-    println!("| true-positive rate at 1 % false positives | {:.3} |", tpr_at(&positives, &negatives, 0.01));
-    println!("| false flags per 1,000 words of clean text | {:.3} |", 1000.0 * ratio(clean_flags, clean_words));
+    println!(
+        "| true-positive rate at 1 % false positives | {:.3} |",
+        tpr_at(&positives, &negatives, 0.01)
+    );
+    println!(
+        "| false flags per 1,000 words of clean text | {:.3} |",
+        1000.0 * ratio(clean_flags, clean_words)
+    );
     println!("| clean documents judged spun | {clean_spun_verdicts} |");
 }
 
@@ -336,10 +398,14 @@ fn fit_tuning(checker: &Checker, samples: &[Sample]) -> Tuning {
     let mut xs: Vec<[f64; Features::LEN]> = Vec::new();
     let mut ys: Vec<f64> = Vec::new();
     for sample in samples {
-        for (text, labels) in [(&sample.spun.text, Some(&sample.spun.substitutions)), (&sample.clean, None)] {
+        for (text, labels) in [
+            (&sample.spun.text, Some(&sample.spun.substitutions)),
+            (&sample.clean, None),
+        ] {
             for finding in checker.findings(text) {
                 if let Evidence::Context { features, .. } = &finding.evidence {
-                    let label = labels.is_some_and(|subs| subs.iter().any(|s| s.start == finding.start));
+                    let label =
+                        labels.is_some_and(|subs| subs.iter().any(|s| s.start == finding.start));
                     xs.push(features.vector());
                     ys.push(if label { 1.0 } else { 0.0 });
                 }
@@ -352,11 +418,20 @@ fn fit_tuning(checker: &Checker, samples: &[Sample]) -> Tuning {
         ys.iter().filter(|&&y| y > 0.5).count()
     );
     let (weights, intercept) = logistic_regression(&xs, &ys, 1e-2, 25);
-    Tuning { weights, intercept, ..Tuning::default() }
+    Tuning {
+        weights,
+        intercept,
+        ..Tuning::default()
+    }
 }
 
 /// L2-regularised logistic regression by Newton's method.
-fn logistic_regression(xs: &[[f64; Features::LEN]], ys: &[f64], l2: f64, iterations: usize) -> ([f64; Features::LEN], f64) {
+fn logistic_regression(
+    xs: &[[f64; Features::LEN]],
+    ys: &[f64],
+    l2: f64,
+    iterations: usize,
+) -> ([f64; Features::LEN], f64) {
     const N: usize = Features::LEN + 1;
     let mut beta = [0.0f64; N];
     for _ in 0..iterations {
@@ -397,7 +472,9 @@ fn logistic_regression(xs: &[[f64; Features::LEN]], ys: &[f64], l2: f64, iterati
 /// Solves `a x = b` by Gaussian elimination with partial pivoting.
 fn solve<const N: usize>(mut a: [[f64; N]; N], mut b: [f64; N]) -> [f64; N] {
     for col in 0..N {
-        let pivot = (col..N).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs())).unwrap_or(col);
+        let pivot = (col..N)
+            .max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))
+            .unwrap_or(col);
         a.swap(col, pivot);
         b.swap(col, pivot);
         let d = a[col][col];
@@ -415,7 +492,11 @@ fn solve<const N: usize>(mut a: [[f64; N]; N], mut b: [f64; N]) -> [f64; N] {
     let mut x = [0.0; N];
     for row in (0..N).rev() {
         let s: f64 = (row + 1..N).map(|k| a[row][k] * x[k]).sum();
-        x[row] = if a[row][row].abs() < 1e-12 { 0.0 } else { (b[row] - s) / a[row][row] };
+        x[row] = if a[row][row].abs() < 1e-12 {
+            0.0
+        } else {
+            (b[row] - s) / a[row][row]
+        };
     }
     x
 }
@@ -428,7 +509,12 @@ fn print_tuning(tuning: &Tuning) {
     println!("  intercept: {:.4}", tuning.intercept);
     println!(
         "  weights: [{}],",
-        tuning.weights.iter().map(|w| format!("{w:.4}")).collect::<Vec<_>>().join(", ")
+        tuning
+            .weights
+            .iter()
+            .map(|w| format!("{w:.4}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     println!();
 }

@@ -173,7 +173,14 @@ impl<'a> Spinner<'a> {
 
     /// Spins twice: a second family over the first's output. Labels keep the
     /// clean text's original for words spun twice.
-    pub fn spin_twice(&self, text: &str, first: Family, second: Family, rate: f64, rng: &mut Rng) -> SpunText {
+    pub fn spin_twice(
+        &self,
+        text: &str,
+        first: Family,
+        second: Family,
+        rate: f64,
+        rng: &mut Rng,
+    ) -> SpunText {
         let once = self.spin(text, first, rate, rng);
         let twice = self.spin(&once.text, second, rate, rng);
         // Map offsets of the first pass to the second pass's text.
@@ -188,14 +195,30 @@ impl<'a> Spinner<'a> {
         }
         let mut substitutions: Vec<Substitution> = Vec::new();
         for s in &twice.substitutions {
-            let original = originals.remove(&s.start).unwrap_or_else(|| s.original.clone());
-            substitutions.push(Substitution { start: s.start, artifact: s.artifact.clone(), original });
+            let original = originals
+                .remove(&s.start)
+                .unwrap_or_else(|| s.original.clone());
+            substitutions.push(Substitution {
+                start: s.start,
+                artifact: s.artifact.clone(),
+                original,
+            });
         }
         for (start, original) in originals {
-            let artifact = unspun::text::words(&twice.text[start..]).next().map(|w| w.text.to_string()).unwrap_or_default();
-            substitutions.push(Substitution { start, artifact, original });
+            let artifact = unspun::text::words(&twice.text[start..])
+                .next()
+                .map(|w| w.text.to_string())
+                .unwrap_or_default();
+            substitutions.push(Substitution {
+                start,
+                artifact,
+                original,
+            });
         }
         substitutions.sort_by_key(|s| s.start);
-        SpunText { text: twice.text, substitutions }
+        SpunText {
+            text: twice.text,
+            substitutions,
+        }
     }
 }
