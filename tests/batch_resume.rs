@@ -80,7 +80,7 @@ fn size(path: &Path) -> u64 {
 
 #[test]
 fn killed_runs_resume_to_every_id_exactly_once() {
-    let mut rng = Rng(0x5EED_0F_BA7C4);
+    let mut rng = Rng(0x5EED_0FBA_7C40);
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("archive.jsonl");
     let output = dir.path().join("scores.jsonl");

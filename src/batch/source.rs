@@ -651,11 +651,9 @@ fn read_wxr(
                     }
                 }
             }
-            Event::Empty(e) => {
-                if depth == 0 {
-                    if let Some(field) = WxrField::from_name(e.name().as_ref()) {
-                        *current.slot(field) = Some(Vec::new());
-                    }
+            Event::Empty(e) if depth == 0 => {
+                if let Some(field) = WxrField::from_name(e.name().as_ref()) {
+                    *current.slot(field) = Some(Vec::new());
                 }
             }
             Event::Text(t) => append(current, &t),
