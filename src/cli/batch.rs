@@ -194,14 +194,14 @@ pub fn run(args: BatchArgs) -> Result<i32, String> {
 
 fn sized_style() -> ProgressStyle {
     ProgressStyle::with_template(
-        "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {eta} {msg}",
+        "{spinner} [{elapsed_precise}] {wide_bar} {decimal_bytes}/{decimal_total_bytes} {decimal_bytes_per_sec} ETA {eta} {msg}",
     )
     .expect("valid template")
 }
 
 fn unsized_style() -> ProgressStyle {
     ProgressStyle::with_template(
-        "{spinner} [{elapsed_precise}] {bytes} read {binary_bytes_per_sec} {msg}",
+        "{spinner} [{elapsed_precise}] {decimal_bytes} read {decimal_bytes_per_sec} {msg}",
     )
     .expect("valid template")
 }
