@@ -58,7 +58,7 @@ report() {
   awk -v s="$seconds" -v b="$input" -v d="$docs" -v r="$rss" -v j="$1" -v c="$cpu" -v u="$user" 'BEGIN {
     printf "  %d job(s): %.0f MB, %d documents in %.1f s: %.2f MB/s, %.0f documents/s, peak RSS %.0f MB\n",
       j, b / 1e6, d, s, b / 1e6 / s, d / s, r / 1024
-    printf "           CPU %d%% (%.0f core(s) busy), %.2f MB per CPU-second\n", c, c / 100, b / 1e6 / u }'
+    printf "           CPU %d%% (%.2f cores busy on average), %.2f MB per CPU-second\n", c, c / 100, b / 1e6 / u }'
 }
 
 mb_per_s() { awk -v s="$(field "$1" seconds)" -v b="$(field "$1" input_bytes)" 'BEGIN { printf "%.4f", b / 1e6 / s }'; }

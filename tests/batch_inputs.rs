@@ -92,6 +92,19 @@ fn jsonl_yields_one_scored_record_per_line_in_input_order() {
 }
 
 #[test]
+fn a_byte_order_mark_before_the_first_json_line_is_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "bom.jsonl",
+        format!("\u{feff}{}", jsonl_archive(2)),
+    );
+    let (records, summary) = run_jsonl(&[path(&file)], &BatchOptions::default());
+    assert_eq!(ids(&records), ["doc-0", "doc-1"]);
+    assert_eq!(summary.errors, 0);
+}
+
+#[test]
 fn gzip_and_zstd_archives_read_like_the_plain_file() {
     let dir = tempfile::tempdir().unwrap();
     let archive = jsonl_archive(20);
@@ -148,7 +161,10 @@ fn csv_input_reads_named_columns_and_quoted_multiline_text() {
     .unwrap();
     w.write_record(["second", "2020", CLEAN]).unwrap();
     w.write_record(["", "2021", CLEAN]).unwrap();
-    let file = write(dir.path(), "posts.csv", w.into_inner().unwrap());
+    // Spreadsheets start their CSV exports with a byte-order mark.
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend(w.into_inner().unwrap());
+    let file = write(dir.path(), "posts.csv", bytes);
     let options = BatchOptions {
         id_field: "slug".into(),
         text_field: "body".into(),

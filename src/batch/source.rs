@@ -207,6 +207,7 @@ impl<R: Read> Read for Counting<'_, R> {
 
 const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
 const ZSTD_MAGIC: &[u8] = &[0x28, 0xb5, 0x2f, 0xfd];
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 const READ_BUFFER: usize = 256 << 10;
 
 /// Opens a file or standard input, decompressing gzip and zstd (told by their
@@ -368,6 +369,9 @@ fn read_jsonl(
         } else {
             if bytes.last() == Some(&b'\r') {
                 bytes.pop();
+            }
+            if line_no == 1 && bytes.starts_with(UTF8_BOM) {
+                bytes.drain(..UTF8_BOM.len());
             }
             if bytes.iter().all(u8::is_ascii_whitespace) {
                 continue;
