@@ -139,7 +139,7 @@ fn output_is_the_same_whatever_the_number_of_jobs() {
     // A tiny budget forces the reader to wait for the writer all the time.
     let three = BatchOptions {
         jobs: 3,
-        in_flight_bytes: 3000,
+        memory_budget: 200_000,
         ..Default::default()
     };
     let (a, _) = run(&[path(&file)], &one, OutputFormat::Jsonl);

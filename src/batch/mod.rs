@@ -12,8 +12,8 @@
 //!   records, decompressing `.gz` and `.zst` on the fly;
 //! - [`pipeline`] decodes and checks the records on `jobs` worker threads while one
 //!   writer thread puts the results out **in input order**; the records in flight
-//!   are capped by their size ([`BatchOptions::in_flight_bytes`]), so memory stays
-//!   bounded whatever the archive size;
+//!   are capped by the memory they need ([`BatchOptions::memory_budget`]), so
+//!   memory stays bounded whatever the archive size;
 //! - [`output`] writes JSON Lines or CSV, flushes regularly, syncs at the end, and
 //!   on resume reads back what an earlier run completed (discarding a torn tail);
 //! - [`summary`] counts documents by verdict, errors by kind, throughput, the most
@@ -46,12 +46,20 @@ pub use summary::Summary;
 
 use crate::CheckOptions;
 
-/// Default cap on the size of one text ([`BatchOptions::max_bytes`]): 10 MB.
-pub const DEFAULT_MAX_BYTES: usize = 10_000_000;
+/// Default cap on the size of one text ([`BatchOptions::max_bytes`]): 2 MB.
+///
+/// Far above any article (a novel is about 1 MB), and low enough that checking
+/// the largest text allowed keeps the process under 200 MB (see
+/// [`WORKING_MEMORY_PER_TEXT_BYTE`]).
+pub const DEFAULT_MAX_BYTES: usize = 2_000_000;
 /// Default number of spans listed per record ([`BatchOptions::top`]).
 pub const DEFAULT_TOP: usize = 5;
-/// Default memory budget for records in flight ([`BatchOptions::in_flight_bytes`]).
-pub const DEFAULT_IN_FLIGHT_BYTES: usize = 32 << 20;
+/// Default memory budget for records in flight ([`BatchOptions::memory_budget`]).
+pub const DEFAULT_MEMORY_BUDGET: usize = 64 << 20;
+/// Peak memory the checker needs per byte of text it checks (measured: about 47
+/// bytes, for the words, their model forms, candidates and spans), used to
+/// estimate what a record in flight costs.
+pub const WORKING_MEMORY_PER_TEXT_BYTE: usize = 48;
 
 /// How a batch run reads, checks and reports.
 #[derive(Debug, Clone)]
@@ -70,9 +78,10 @@ pub struct BatchOptions {
     pub all_spans: bool,
     /// Texts longer than this many bytes are not checked (the record says why).
     pub max_bytes: usize,
-    /// Approximate cap on the bytes of the records read but not yet written.
-    /// One record larger than the cap is still processed, alone.
-    pub in_flight_bytes: usize,
+    /// Cap on the estimated memory of the records read but not yet written:
+    /// [`WORKING_MEMORY_PER_TEXT_BYTE`] per byte of text plus 1 KiB per record.
+    /// A record that needs more than the cap is still processed, alone.
+    pub memory_budget: usize,
     /// Thresholds, allowlist and dictionary selection for each check. `fixed`
     /// and `diff` are never computed in batch mode.
     pub check: CheckOptions,
@@ -88,7 +97,7 @@ impl Default for BatchOptions {
             top: DEFAULT_TOP,
             all_spans: false,
             max_bytes: DEFAULT_MAX_BYTES,
-            in_flight_bytes: DEFAULT_IN_FLIGHT_BYTES,
+            memory_budget: DEFAULT_MEMORY_BUDGET,
             check: CheckOptions::default(),
         }
     }

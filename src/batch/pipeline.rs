@@ -3,16 +3,18 @@
 //! ```text
 //! reader --(bounded queue of raw records)--> workers --(results)--> writer
 //!    ^                                                                 |
-//!    +------------- in-flight budget: bytes read but not written ------+
+//!    +------ memory budget: records read but not yet written ----------+
 //! ```
 //!
 //! The reader numbers each record and waits while the records read but not yet
-//! written exceed [`BatchOptions::in_flight_bytes`](super::BatchOptions). Workers
-//! decode, check and serialise records in any order; the writer puts them out in
-//! input order (holding early finishers until their turn) and is the only thread
-//! that writes, so output lines are whole and never interleaved. Memory is thus
-//! bounded by the budget plus one record, whatever the archive size, and the
-//! output of a run is the same whatever the number of jobs.
+//! written would need more memory than
+//! [`BatchOptions::memory_budget`](super::BatchOptions) (the estimate is the
+//! checker's working memory for each text). Workers decode, check and serialise
+//! records in any order; the writer puts them out in input order (holding early
+//! finishers until their turn) and is the only thread that writes, so output
+//! lines are whole and never interleaved. Memory is thus bounded by the budget,
+//! or by one record when a single record needs more, whatever the archive size;
+//! and the output of a run is the same whatever the number of jobs.
 
 use super::output::{OutputSink, FLUSH_INTERVAL};
 use super::record::{BatchRecord, Document, RecordError};
@@ -138,7 +140,7 @@ pub fn run(
     check.include_diff = false;
 
     let started = Instant::now();
-    let budget = Budget::new(options.in_flight_bytes.max(1));
+    let budget = Budget::new(options.memory_budget.max(1));
     let counters = ReadCounters::default();
     let (job_tx, job_rx) = bounded::<Job>(jobs * 4);
     let (done_tx, done_rx) = unbounded::<Done>();
@@ -275,6 +277,9 @@ fn score(
             return failed(&document, &RecordError::Internal(why));
         }
     };
+    if text.len() >= LARGE_TEXT {
+        release_free_memory();
+    }
     let record = BatchRecord::scored(&document, &report, options.top, options.all_spans);
     let stats = RecordStats {
         id: document.id,
@@ -300,6 +305,23 @@ fn score(
         }),
     };
     (record, stats)
+}
+
+/// Texts from this size on leave enough freed memory behind to be worth
+/// handing back to the system.
+const LARGE_TEXT: usize = 256 << 10;
+
+/// Hands memory freed by the checker back to the system. glibc keeps freed
+/// memory in per-thread arenas, so without this every worker would keep the peak
+/// of the largest text it ever checked, and the memory budget would hold per
+/// worker instead of per process.
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free pages to the system; it takes no
+    // pointers and is safe to call from any thread at any time.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 fn failed(document: &Document, error: &RecordError) -> (BatchRecord, RecordStats) {

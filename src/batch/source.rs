@@ -287,17 +287,19 @@ pub enum Raw {
 }
 
 impl Raw {
-    /// Bytes this record holds (at least 1 KiB: the bookkeeping per record),
-    /// for the in-flight memory budget.
+    /// The memory this record may need until it is written: the checker's
+    /// working memory for its text plus 1 KiB of bookkeeping. For the budget of
+    /// records in flight.
     pub fn cost(&self) -> usize {
         const OVERHEAD: usize = 1024;
         OVERHEAD
-            + match self {
-                Raw::JsonLine { bytes, .. } => bytes.len(),
-                Raw::LongLine { .. } => 0,
-                Raw::CsvRow { row, .. } => row.as_slice().len(),
-                Raw::Fields { text, .. } => text.as_ref().map_or(0, Vec::len),
-            }
+            + super::WORKING_MEMORY_PER_TEXT_BYTE
+                * match self {
+                    Raw::JsonLine { bytes, .. } => bytes.len(),
+                    Raw::LongLine { .. } => 0,
+                    Raw::CsvRow { row, .. } => row.as_slice().len(),
+                    Raw::Fields { text, .. } => text.as_ref().map_or(0, Vec::len),
+                }
     }
 }
 
