@@ -32,7 +32,7 @@ pub struct BatchArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
     /// Result format.
-    #[arg(long, value_enum, default_value_t = OutputFormatArg::Jsonl)]
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = OutputFormatArg::Jsonl)]
     output_format: OutputFormatArg,
     /// Finish an interrupted run: keep the complete records in --output, discard a
     /// torn last line, skip the ids already done and append the rest.
@@ -48,7 +48,7 @@ pub struct BatchArgs {
     #[arg(long, value_name = "N", default_value_t = batch::DEFAULT_TOP)]
     top: usize,
     /// `all` lists every span, in text order, instead of the --top most confident.
-    #[arg(long, value_enum, default_value_t = SpansArg::Top)]
+    #[arg(long, value_enum, value_name = "WHICH", default_value_t = SpansArg::Top)]
     spans: SpansArg,
     /// Texts over this many bytes are not checked (their record says so).
     #[arg(long, value_name = "BYTES", default_value_t = batch::DEFAULT_MAX_BYTES)]
@@ -57,7 +57,7 @@ pub struct BatchArgs {
     #[arg(long, value_name = "FILE")]
     summary: Option<PathBuf>,
     /// When to show a progress bar on standard error.
-    #[arg(long, value_enum, default_value_t = ProgressArg::Auto)]
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ProgressArg::Auto)]
     progress: ProgressArg,
     /// Exit 0 even when documents are flagged (for pipe stages that treat any
     /// other exit code as a failure).
