@@ -26,6 +26,7 @@
 //!
 //! The CLI and the HTTP server are thin faces over [`Checker`].
 
+pub mod batch;
 pub mod checker;
 pub mod detect;
 pub mod dict;

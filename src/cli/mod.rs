@@ -3,6 +3,7 @@
 //! Exit codes, for every subcommand: 0 nothing flagged, 1 something flagged,
 //! 2 a usage or input error (reported as one line on standard error).
 
+mod batch;
 mod check;
 mod fix;
 mod input;
@@ -25,6 +26,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Print the fixed text, a unified diff, or rewrite files in place.
     Fix(fix::FixArgs),
+    /// Score a whole archive (JSON Lines, CSV, WordPress export, directory): one result per document.
+    Batch(batch::BatchArgs),
     /// List the loaded dictionaries with their size, source and licence.
     Dictionaries(DictionaryArgs),
     /// Serve the HTTP API (POST /v1/check and friends; see openapi.yaml).
@@ -121,6 +124,7 @@ pub fn run() -> i32 {
     let result = match cli.command {
         Command::Check(args) => check::run(args),
         Command::Fix(args) => fix::run(args),
+        Command::Batch(args) => batch::run(args),
         Command::Dictionaries(args) => list_dictionaries(args),
         Command::Serve(args) => serve::run(args),
     };
