@@ -637,3 +637,24 @@ fn the_cli_exit_code_says_flagged_unless_exit_zero_and_two_for_unreadable_input(
     assert_eq!(status(&["no/such/archive.jsonl"]), Some(2));
     assert_eq!(status(&[f, "--resume"]), Some(2), "--resume needs --output");
 }
+
+#[test]
+fn markdown_and_html_files_of_a_tree_are_read_as_markup() {
+    let dir = tempfile::tempdir().unwrap();
+    let prose = "The travel comes arsenic Mexico has worked to negociate with the Trump medication to debar tariff threats.";
+    let code = "arsenic connected conscionable debar negociate antecedently";
+    write(dir.path(), "page.html", format!("<p>{prose}</p><script>var s = '{code}';</script>"));
+    write(dir.path(), "notes.md", format!("{prose}\n\n```\n{code}\n```\n"));
+    write(dir.path(), "plain.txt", prose);
+    let (records, _) = run_jsonl(&[path(dir.path())], &BatchOptions::default());
+    let spans = |id: &str| {
+        records.iter().find(|r| r["id"] == id).unwrap_or_else(|| panic!("{id}: {records:?}"))["spans"]
+            .as_u64()
+            .unwrap()
+    };
+    let in_prose = spans("plain.txt");
+    assert!(in_prose > 0);
+    // The script and the code block are never checked.
+    assert_eq!(spans("page.html"), in_prose);
+    assert_eq!(spans("notes.md"), in_prose);
+}

@@ -265,6 +265,24 @@ fn score(
         Ok(text) => text,
         Err(error) => return failed(&document, error),
     };
+    // Markup by source: files of a directory tree by their extension, WordPress
+    // posts (which carry a permalink) as HTML; an explicit setting wins.
+    let detected;
+    let check = if check.markup == crate::markup::Markup::Text {
+        let markup = if document.link.is_some() {
+            crate::markup::Markup::Html
+        } else {
+            crate::markup::Markup::from_path(&document.id)
+        };
+        if markup == crate::markup::Markup::Text {
+            check
+        } else {
+            detected = crate::CheckOptions { markup, ..check.clone() };
+            &detected
+        }
+    } else {
+        check
+    };
     let report = match catch_unwind(AssertUnwindSafe(|| checker.check_with(text, check))) {
         Ok(Ok(report)) => report,
         Ok(Err(e)) => return failed(&document, &RecordError::Internal(e.to_string())),
