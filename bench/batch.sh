@@ -5,6 +5,10 @@
 # documents/s and peak memory. Then scores a slice of the same archive with one
 # worker, to show how close the full run comes to linear scaling.
 #
+# Scaling needs idle cores: on a machine busy with other sessions, Linux's
+# autogroup scheduler gives each session an equal share of the CPU whatever its
+# thread count, so the "cores busy" figure says how many cores the run got.
+#
 # Usage: bench/batch.sh [BYTES]
 # Environment (all optional):
 #   UNSPUN_BENCH_CORPUS  folder of .txt articles (default ../shared/corpora/bbc-news;
