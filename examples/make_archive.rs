@@ -42,7 +42,10 @@ fn parse_args() -> Result<Args, String> {
     let mut args = Args {
         bytes: 1_000_000_000,
         out: PathBuf::from("archive.jsonl"),
-        corpus: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpora/bbc-news")),
+        corpus: PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/corpora/bbc-news"
+        )),
         seed: 1,
     };
     let mut it = std::env::args().skip(1);
@@ -76,7 +79,9 @@ fn corpus_paragraphs(dir: &Path) -> Vec<String> {
     files.sort();
     let mut paragraphs = Vec::new();
     for f in files {
-        let Ok(text) = std::fs::read_to_string(&f) else { continue };
+        let Ok(text) = std::fs::read_to_string(&f) else {
+            continue;
+        };
         paragraphs.extend(
             text.split("\n\n")
                 .map(str::trim)
@@ -90,7 +95,10 @@ fn corpus_paragraphs(dir: &Path) -> Vec<String> {
 /// English-like paragraphs from a random walk over the embedded bigram counts.
 fn sampled_paragraphs(rng: &mut Rng, count: usize) -> Vec<String> {
     let mut next: BTreeMap<&str, Vec<(&str, u64)>> = BTreeMap::new();
-    for line in unspun::dict::embedded::MODEL_BIGRAMS.lines().filter(|l| !l.starts_with('#')) {
+    for line in unspun::dict::embedded::MODEL_BIGRAMS
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+    {
         let mut f = line.split('\t');
         if let (Some(a), Some(b), Some(c)) = (f.next(), f.next(), f.next()) {
             next.entry(a).or_default().push((b, c.parse().unwrap_or(1)));
@@ -149,13 +157,20 @@ fn spin_table() -> BTreeMap<String, String> {
         if !name.starts_with("spun-words") {
             continue;
         }
-        for line in text.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+        for line in text
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+        {
             let mut fields = line.split('\t');
-            let (Some(artifact), Some(originals)) = (fields.next(), fields.next()) else { continue };
+            let (Some(artifact), Some(originals)) = (fields.next(), fields.next()) else {
+                continue;
+            };
             let original = originals.split('|').next().unwrap_or("");
             let single = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase());
             if single(artifact) && single(original) {
-                table.entry(original.to_string()).or_insert_with(|| artifact.to_string());
+                table
+                    .entry(original.to_string())
+                    .or_insert_with(|| artifact.to_string());
             }
         }
     }
@@ -234,8 +249,9 @@ fn main() {
         if rng.below(10) == 0 {
             text = spin(&text, &table, &mut rng);
         }
-        let mut line = serde_json::to_vec(&serde_json::json!({"id": format!("doc-{docs}"), "text": text}))
-            .expect("serialises");
+        let mut line =
+            serde_json::to_vec(&serde_json::json!({"id": format!("doc-{docs}"), "text": text}))
+                .expect("serialises");
         line.push(b'\n');
         out.write_all(&line).expect("writing the archive");
         written += line.len() as u64;

@@ -643,12 +643,23 @@ fn markdown_and_html_files_of_a_tree_are_read_as_markup() {
     let dir = tempfile::tempdir().unwrap();
     let prose = "The travel comes arsenic Mexico has worked to negociate with the Trump medication to debar tariff threats.";
     let code = "arsenic connected conscionable debar negociate antecedently";
-    write(dir.path(), "page.html", format!("<p>{prose}</p><script>var s = '{code}';</script>"));
-    write(dir.path(), "notes.md", format!("{prose}\n\n```\n{code}\n```\n"));
+    write(
+        dir.path(),
+        "page.html",
+        format!("<p>{prose}</p><script>var s = '{code}';</script>"),
+    );
+    write(
+        dir.path(),
+        "notes.md",
+        format!("{prose}\n\n```\n{code}\n```\n"),
+    );
     write(dir.path(), "plain.txt", prose);
     let (records, _) = run_jsonl(&[path(dir.path())], &BatchOptions::default());
     let spans = |id: &str| {
-        records.iter().find(|r| r["id"] == id).unwrap_or_else(|| panic!("{id}: {records:?}"))["spans"]
+        records
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap_or_else(|| panic!("{id}: {records:?}"))["spans"]
             .as_u64()
             .unwrap()
     };

@@ -277,7 +277,10 @@ fn score(
         if markup == crate::markup::Markup::Text {
             check
         } else {
-            detected = crate::CheckOptions { markup, ..check.clone() };
+            detected = crate::CheckOptions {
+                markup,
+                ..check.clone()
+            };
             &detected
         }
     } else {
