@@ -246,3 +246,28 @@ async fn languages_healthcheck_and_info_answer_like_languagetool() {
     let reply = call(&app(), get("/v2/info")).await;
     assert_eq!(reply.json()["software"]["name"], "unspun");
 }
+
+#[tokio::test]
+async fn answers_match_the_openapi_document() {
+    use http_common::assert_documented;
+    let ok = call(
+        &app(),
+        request(
+            Method::POST,
+            "/v2/check",
+            Some("application/x-www-form-urlencoded"),
+            form(&[("text", SPUN), ("language", "en-US")]),
+        ),
+    )
+    .await;
+    assert_documented("POST", "/v2/check", &ok);
+    let bad = call(
+        &app(),
+        request(Method::POST, "/v2/check", None, form(&[("language", "fr")])),
+    )
+    .await;
+    assert_documented("POST", "/v2/check", &bad);
+    for path in ["/v2/languages", "/v2/info", "/v2/healthcheck"] {
+        assert_documented("GET", path, &call(&app(), get(path)).await);
+    }
+}
