@@ -11,6 +11,7 @@
 //! | `POST /v1/check/batch` | checks many, as a JSON array or NDJSON streamed in and out ([`batch`]) |
 //! | `GET /v1/dictionaries` | the loaded dictionaries |
 //! | `GET /healthz` | liveness |
+//! | `/v2/check`, `/v2/languages`, `/v2/info`, `/v2/healthcheck` | the LanguageTool API v2, for existing editor plugins ([`languagetool`]) |
 //! | `GET /openapi.yaml` | the API description (the repository's `openapi.yaml`) |
 //! | `GET /problems/{slug}` | what an error type means |
 //!
@@ -28,6 +29,7 @@
 
 pub mod batch;
 pub mod config;
+pub mod languagetool;
 pub mod limits;
 pub mod problem;
 pub mod request;
@@ -136,6 +138,13 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/check", post(v1::check))
         .route("/v1/check/batch", post(batch::check_batch))
         .route("/v1/dictionaries", get(v1::dictionaries))
+        .route(
+            "/v2/check",
+            get(languagetool::check).post(languagetool::check),
+        )
+        .route("/v2/languages", get(languagetool::languages))
+        .route("/v2/healthcheck", get(languagetool::healthcheck))
+        .route("/v2/info", get(languagetool::info))
         .route("/healthz", get(v1::healthz))
         .route("/openapi.yaml", get(v1::openapi))
         .route("/problems/{slug}", get(v1::problem_doc))
