@@ -320,6 +320,9 @@ impl Checker {
             span.end = source.end;
             span.line = line;
             span.column = column;
+            span.fixable = !finding.uncertain
+                && span.confidence >= options.fix_threshold
+                && !span.suggestions.is_empty();
             spans.push(span);
             edits.push((
                 projection.source_pieces(finding.start..finding.end),
@@ -455,6 +458,7 @@ impl Checker {
             confidence: (f.confidence * 1000.0).round() / 1000.0,
             message,
             suggestions,
+            fixable: false,
         }
     }
 }

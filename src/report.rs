@@ -53,6 +53,11 @@ pub struct Span {
     pub message: String,
     /// Likely originals, best first, with the artifact's casing.
     pub suggestions: Vec<String>,
+    /// Whether `fixed` applies the top suggestion (confidence at or above the
+    /// fix threshold and an original that is not a guess). Not serialised:
+    /// faces use it to offer only the fixes `fixed` makes.
+    #[serde(skip)]
+    pub fixable: bool,
 }
 
 /// The document-level judgement.

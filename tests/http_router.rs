@@ -265,7 +265,7 @@ async fn invalid_utf8_is_a_400_problem_with_the_offset() {
 
 #[tokio::test]
 async fn unknown_routes_are_404_problems() {
-    for path in ["/", "/v2/check", "/v1/check/", "/problems/no-such-problem"] {
+    for path in ["/", "/v3/check", "/v1/check/", "/problems/no-such-problem"] {
         call(&app(), get(path))
             .await
             .assert_problem(404, "not-found");

@@ -573,13 +573,19 @@ fn render(plan: &CheckPlan, spans: &[Span]) -> CheckResponse {
                     SpanKind::SpunWord => "Spun word",
                     SpanKind::TorturedPhrase => "Tortured phrase",
                 },
-                replacements: span
-                    .suggestions
-                    .iter()
-                    .map(|value| Replacement {
-                        value: value.clone(),
-                    })
-                    .collect(),
+                // Only the fixes `fixed` makes are offered as replacements, so
+                // a client's automatic correction equals /v1/check's `fixed`;
+                // an uncertain original is still named in the message.
+                replacements: if span.fixable {
+                    span.suggestions
+                        .iter()
+                        .map(|value| Replacement {
+                            value: value.clone(),
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                },
                 offset: u[0],
                 length: u[1] - u[0],
                 context: context(full, start, end),

@@ -67,10 +67,27 @@ def check_pylanguagetool(base):
     print("pylanguagetool: prints the matches")
 
 
+def check_correct_on_file(base, path):
+    """correct() on a whole article gives the same text as /v1/check's fixed."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    tool = language_tool_python.LanguageTool("en-US", remote_server=base)
+    try:
+        corrected = tool.correct(text)
+    finally:
+        tool.close()
+    expected = fixed_by_v1(base, text)
+    assert corrected == expected, f"correct() on {path} gave\n{corrected}\n/v1 fixed is\n{expected}"
+    assert corrected != text, f"nothing corrected in {path}"
+    print(f"language_tool_python: correct() on {path} == /v1 fixed")
+
+
 def main():
     base = f"http://127.0.0.1:{sys.argv[1]}"
     check_language_tool_python(base)
     check_pylanguagetool(base)
+    for path in sys.argv[2:]:
+        check_correct_on_file(base, path)
 
 
 if __name__ == "__main__":
