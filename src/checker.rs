@@ -293,7 +293,8 @@ impl Checker {
             .engine
             .scan(checked, &|d| enabled[d], options.min_confidence);
         let allow: FxHashSet<String> = options.allow.iter().map(|a| a.to_lowercase()).collect();
-        let lines = LineIndex::new(text);
+        // Built on the first span: most texts have none.
+        let mut lines: Option<LineIndex> = None;
         let mut spans = Vec::new();
         let mut edits: Vec<(Vec<std::ops::Range<usize>>, bool)> = Vec::new();
         for finding in &scan.findings {
@@ -314,7 +315,9 @@ impl Checker {
                 continue;
             }
             let source = projection.source_range(finding.start..finding.end);
-            let (line, column) = lines.line_column(text, source.start);
+            let (line, column) = lines
+                .get_or_insert_with(|| LineIndex::new(text))
+                .line_column(text, source.start);
             let mut span = self.render(&checked[finding.start..finding.end], finding, rule);
             span.start = source.start;
             span.end = source.end;

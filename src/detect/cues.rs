@@ -74,6 +74,11 @@ impl FunctionWords {
         Ok(FunctionWords { classes })
     }
 
+    /// Calls `f` with every word (lower case) and its class.
+    pub fn for_each(&self, mut f: impl FnMut(&str, WordClass)) {
+        self.classes.for_each(|word, &class| f(word, class));
+    }
+
     /// The class of `word` (any case).
     pub fn class(&self, word: &str) -> WordClass {
         self.classes.get(word).copied().unwrap_or_default()
@@ -99,21 +104,28 @@ pub struct Cues {
 impl Cues {
     /// The cues around word `i` of `words`.
     pub fn at(words: &[Word], i: usize, classes: &FunctionWords) -> Self {
-        let prev = (!words[i].break_before && i > 0).then(|| &words[i - 1]);
-        let next = words.get(i + 1).filter(|w| !w.break_before);
-        let class = |w: &Word| classes.class(w.text);
+        Cues::at_with(words, i, |k| classes.class(words[k].text))
+    }
+
+    /// The cues around word `i` of `words`, where `class_of(k)` is the class
+    /// of word `k` (looked up once for the whole text by the caller).
+    pub fn at_with(words: &[Word], i: usize, class_of: impl Fn(usize) -> WordClass) -> Self {
+        let prev = (!words[i].break_before && i > 0).then(|| i - 1);
+        let next = Some(i + 1).filter(|&k| words.get(k).is_some_and(|w| !w.break_before));
         let mut cues = Cues::default();
-        if let Some(n) = next {
+        if let Some(k) = next {
+            let n = &words[k];
             cues.next_opens_noun_phrase = n.is_capitalized()
                 || n.has_digit()
-                || matches!(class(n), WordClass::Determiner)
+                || matches!(class_of(k), WordClass::Determiner)
                 || matches!(
                     n.text,
                     "his" | "her" | "their" | "its" | "my" | "our" | "your"
                 );
         }
-        if let Some(p) = prev {
-            let c = class(p);
+        if let Some(k) = prev {
+            let p = &words[k];
+            let c = class_of(k);
             cues.after_determiner = c == WordClass::Determiner
                 || matches!(
                     p.text,

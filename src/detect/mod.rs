@@ -44,12 +44,15 @@ struct Lex {
     word: u32,
     /// Index into [`Engine::spun`], or [`NONE`].
     spun: u32,
+    /// The closed class of the word, so that slot cues need no second lookup.
+    class: WordClass,
 }
 
 const EMPTY_LEX: Lex = Lex {
     model: UNKNOWN,
     word: NONE,
     spun: NONE,
+    class: WordClass::Content,
 };
 
 /// A likely original of a single-word artifact.
@@ -117,6 +120,9 @@ enum Terminal {
 #[derive(Debug, Default, Clone)]
 struct Trie {
     edges: FxHashMap<(u32, u32), u32>,
+    /// The edges from the root, by word: every walk starts there, most end
+    /// there, and an array answers without hashing.
+    roots: Vec<u32>,
     terminals: Vec<Vec<Terminal>>,
 }
 
@@ -124,6 +130,7 @@ impl Trie {
     fn new() -> Self {
         Trie {
             edges: FxHashMap::default(),
+            roots: Vec::new(),
             terminals: vec![Vec::new()],
         }
     }
@@ -132,9 +139,17 @@ impl Trie {
         let mut node = 0u32;
         for &w in words {
             let next = self.terminals.len() as u32;
-            node = *self.edges.entry((node, w)).or_insert_with(|| next);
+            let parent = node;
+            node = *self.edges.entry((parent, w)).or_insert_with(|| next);
             if node == next {
                 self.terminals.push(Vec::new());
+                if parent == 0 {
+                    let slot = w as usize;
+                    if self.roots.len() <= slot {
+                        self.roots.resize(slot + 1, NONE);
+                    }
+                    self.roots[slot] = node;
+                }
             }
         }
         self.terminals[node as usize].push(terminal);
@@ -142,6 +157,13 @@ impl Trie {
 
     #[inline]
     fn step(&self, node: u32, word: u32) -> Option<u32> {
+        if node == 0 {
+            return self
+                .roots
+                .get(word as usize)
+                .copied()
+                .filter(|&n| n != NONE);
+        }
         self.edges.get(&(node, word)).copied()
     }
 }
@@ -287,6 +309,8 @@ impl Engine {
                 );
             }
         }
+        let classes = engine.classes.clone();
+        classes.for_each(|word, class| engine.lex_mut(word).class = class);
         engine.conditions = condition_ids.len();
         engine.build_typo_index();
         engine.build_filters();
@@ -448,7 +472,7 @@ impl Engine {
         let mut known = WordFilter::new(22, 2);
         self.lexicon.for_each(|form, lex| {
             known.insert(form);
-            if lex.word != NONE || lex.spun != NONE {
+            if lex.word != NONE || lex.spun != NONE || lex.class != WordClass::Content {
                 active.insert(form);
             }
         });
@@ -501,7 +525,18 @@ impl Engine {
             }
         };
         consider(self.typo_index.get(form));
-        for deletion in variants::deletions(form) {
+        // Every one-character deletion, built in one buffer; deleting either
+        // of two equal neighbours gives the same string, tried once.
+        let mut deletion = String::with_capacity(form.len());
+        let mut previous = None;
+        for (i, c) in form.char_indices() {
+            if previous == Some(c) {
+                continue;
+            }
+            previous = Some(c);
+            deletion.clear();
+            deletion.push_str(&form[..i]);
+            deletion.push_str(&form[i + c.len_utf8()..]);
             consider(self.typo_index.get(deletion.as_str()));
         }
         found.sort_unstable();
@@ -512,7 +547,9 @@ impl Engine {
     /// whose confidence cannot reach `min_confidence` are skipped (pass 0 to
     /// get every candidate).
     pub fn scan(&self, text: &str, enabled: &dyn Fn(usize) -> bool, min_confidence: f64) -> Scan {
-        let words: Vec<Word> = text::words(text).collect();
+        // Ordinary English averages about six bytes a word with its space.
+        let mut words: Vec<Word> = Vec::with_capacity(text.len() / 5 + 1);
+        words.extend(text::words(text));
         let mut lex = Vec::with_capacity(words.len());
         let mut typo = Vec::new();
         let mut buf = String::new();
@@ -767,7 +804,7 @@ impl Engine {
             original_class: spun.originals[0].class,
             artifact_closed: self.classes.class(&spun.artifact) != WordClass::Content,
             capitalized: doc.words[i].is_capitalized(),
-            cues: Cues::at(doc.words, i, &self.classes),
+            cues: doc.cues(i),
             density: 0.0,
             logit: 0.0,
         }
@@ -820,7 +857,7 @@ impl Engine {
             let spun = &self.spun[id as usize];
             let kept = keep.entry(id).or_insert(false);
             if !*kept {
-                let cues = Cues::at(doc.words, i, &self.classes);
+                let cues = doc.cues(i);
                 *kept = spun.possibly_strong()
                     || t.logit_bound(spun, &cues, doc.words[i].is_capitalized(), density_bound)
                         >= min_logit;
@@ -1147,30 +1184,26 @@ impl Tuning {
             };
             let x = features.vector();
             let fixed: f64 = self.weights.iter().zip(x).map(|(w, v)| w * v).sum();
-            // Density enters linearly and through its interactions; take the
-            // larger of no density and the bound.
-            let with_density = |d: f64| {
-                let f = Features {
-                    density: d,
-                    ..features
-                };
-                let x = f.vector();
-                self.weights.iter().zip(x).map(|(w, v)| w * v).sum::<f64>()
-                    + if d >= self.spun_density {
-                        (if f.original_closed {
-                            self.spun_doc_closed_boost
-                        } else {
-                            0.0
-                        }) + if f.curated {
-                            self.spun_doc_curated_boost
-                        } else {
-                            0.0
-                        }
-                    } else {
-                        0.0
-                    }
+            // Density enters linearly (its interaction with the context is
+            // zero here) and through the spun-document boosts, which step up
+            // at `spun_density`: the maximum over 0..=density is at an end or
+            // at the step.
+            let slope = self.weights[6] + self.weights[9] * features.gap + self.weights[14] * x[3];
+            let boosts = if features.original_closed {
+                self.spun_doc_closed_boost
+            } else {
+                0.0
+            } + if features.curated {
+                self.spun_doc_curated_boost
+            } else {
+                0.0
             };
-            let density_part = with_density(density).max(with_density(0.0)) - fixed;
+            let with_density =
+                |d: f64| slope * d + if d >= self.spun_density { boosts } else { 0.0 };
+            let mut density_part = with_density(density).max(with_density(0.0));
+            if self.spun_density <= density {
+                density_part = density_part.max(with_density(self.spun_density));
+            }
             let context_room = (self.weights[0].abs() + density * self.weights[7].abs())
                 * CONTEXT_LIMIT
                 + self.weights[8].abs() * CONTEXT_LIMIT
@@ -1213,4 +1246,11 @@ struct Document<'a, 't> {
     lex: &'a [Lex],
     /// Words read through a typo, with the trie words they may stand for.
     typo: &'a [(usize, Vec<u32>)],
+}
+
+impl Document<'_, '_> {
+    /// The slot cues around word `i`, from the classes already looked up.
+    fn cues(&self, i: usize) -> Cues {
+        Cues::at_with(self.words, i, |k| self.lex[k].class)
+    }
 }
