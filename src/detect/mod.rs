@@ -76,7 +76,16 @@ struct SpunWord {
     dict: u16,
     dict_is_curated: bool,
     uncertain: bool,
+    /// Upper bounds of the logit of any occurrence, whatever its slot, in a
+    /// document whose density is at most the matching [`DENSITY_LEVELS`]
+    /// entry: a first cut that needs no look at the neighbours. Computed on
+    /// first use (most artifacts never occur), and reset with the tuning.
+    bounds: std::sync::OnceLock<[f32; DENSITY_LEVELS.len()]>,
 }
+
+/// Densities at which [`SpunWord::bounds`] are kept; the last is replaced by
+/// [`Tuning::max_density`].
+const DENSITY_LEVELS: [f64; 5] = [0.0, 0.25, 0.5, 1.0, f64::INFINITY];
 
 impl SpunWord {
     /// Could this artifact count as strong evidence ([`Scored::is_strong`])?
@@ -320,6 +329,28 @@ impl Engine {
     /// Replaces the spun-word scorer's weights.
     pub fn set_tuning(&mut self, tuning: Tuning) {
         self.tuning = tuning;
+        for spun in &mut self.spun {
+            spun.bounds = std::sync::OnceLock::new();
+        }
+    }
+
+    /// `spun`'s [`SpunWord::bounds`] for the current tuning.
+    fn spun_bounds(&self, spun: &SpunWord) -> [f32; DENSITY_LEVELS.len()] {
+        *spun.bounds.get_or_init(|| {
+            let t = &self.tuning;
+            // The cues and capitalisation that raise the logit most.
+            let cues = Cues {
+                next_opens_noun_phrase: t.weights[10] > 0.0,
+                after_determiner: t.weights[11] > 0.0,
+                after_auxiliary: t.weights[12] > 0.0,
+                after_subject: t.weights[13] > 0.0,
+            };
+            let capitalized = t.weights[5] > 0.0;
+            let levels = DENSITY_LEVELS.map(|level| level.min(t.max_density));
+            // Rounded up: a bound must never fall below the logit.
+            t.logit_bounds(spun, &cues, capitalized, levels)
+                .map(|bound| bound as f32 + 1e-3)
+        })
     }
 
     /// The loaded dictionaries, in load order.
@@ -405,6 +436,7 @@ impl Engine {
                     dict,
                     dict_is_curated: self.dicts[dict as usize].name.ends_with("-curated"),
                     uncertain: entry.uncertain,
+                    bounds: std::sync::OnceLock::new(),
                 });
                 self.lex_mut(&form).spun = index;
             } else {
@@ -819,7 +851,7 @@ impl Engine {
         phrase_findings: usize,
         min_logit: f64,
     ) -> Vec<Finding> {
-        let candidates: Vec<usize> = (0..doc.words.len())
+        let mut candidates: Vec<usize> = (0..doc.words.len())
             .filter(|&i| {
                 let s = doc.lex[i].spun;
                 let word = &doc.words[i];
@@ -849,6 +881,15 @@ impl Engine {
         let density_bound = ((possibly_strong + t.phrase_weight * phrase_findings as f64)
             * per_100)
             .min(t.max_density);
+        // First cut, from bounds computed when the engine was built.
+        let level = DENSITY_LEVELS
+            .iter()
+            .position(|&l| l >= density_bound)
+            .unwrap_or(DENSITY_LEVELS.len() - 1);
+        candidates.retain(|&i| {
+            let spun = &self.spun[doc.lex[i].spun as usize];
+            spun.possibly_strong() || f64::from(self.spun_bounds(spun)[level]) >= min_logit
+        });
         // Occurrences of one artifact share a verdict (pooling below), so an
         // artifact is kept whole when any of its occurrences could reach it.
         let mut keep: FxHashMap<u32, bool> = FxHashMap::default();
@@ -1167,7 +1208,18 @@ impl Tuning {
     /// these cues, whatever its context, in a document whose density is at
     /// most `density`.
     fn logit_bound(&self, spun: &SpunWord, cues: &Cues, capitalized: bool, density: f64) -> f64 {
-        let mut best = f64::NEG_INFINITY;
+        self.logit_bounds(spun, cues, capitalized, [density])[0]
+    }
+
+    /// [`Tuning::logit_bound`] at several densities in one pass.
+    fn logit_bounds<const N: usize>(
+        &self,
+        spun: &SpunWord,
+        cues: &Cues,
+        capitalized: bool,
+        densities: [f64; N],
+    ) -> [f64; N] {
+        let mut best = [f64::NEG_INFINITY; N];
         for o in &spun.originals {
             let features = Features {
                 context: 0.0,
@@ -1200,16 +1252,18 @@ impl Tuning {
             };
             let with_density =
                 |d: f64| slope * d + if d >= self.spun_density { boosts } else { 0.0 };
-            let mut density_part = with_density(density).max(with_density(0.0));
-            if self.spun_density <= density {
-                density_part = density_part.max(with_density(self.spun_density));
+            for (best, density) in best.iter_mut().zip(densities) {
+                let mut density_part = with_density(density).max(with_density(0.0));
+                if self.spun_density <= density {
+                    density_part = density_part.max(with_density(self.spun_density));
+                }
+                let context_room = (self.weights[0].abs() + density * self.weights[7].abs())
+                    * CONTEXT_LIMIT
+                    + self.weights[8].abs() * CONTEXT_LIMIT
+                    + self.weights[4].max(0.0);
+                let z = self.intercept - self.prior_shift + fixed + density_part + context_room;
+                *best = best.max(z);
             }
-            let context_room = (self.weights[0].abs() + density * self.weights[7].abs())
-                * CONTEXT_LIMIT
-                + self.weights[8].abs() * CONTEXT_LIMIT
-                + self.weights[4].max(0.0);
-            let z = self.intercept - self.prior_shift + fixed + density_part + context_room;
-            best = best.max(z);
         }
         best
     }
