@@ -589,10 +589,12 @@ impl Engine {
             // Most words matter to no dictionary: the cache-resident filter
             // says so without touching the lexicon. Their context-model ids
             // are looked up later, and only next to a candidate.
-            let entry = if self.active.may_contain(w.text) {
-                self.lexicon.get(w.text).copied()
-            } else {
-                None
+            let entry = match lexicon::pack(w.text) {
+                Some(key) if self.active.may_contain_packed(key) => {
+                    self.lexicon.get_packed(key).copied()
+                }
+                Some(_) => None,
+                None => self.lexicon.get(w.text).copied(),
             };
             let entry = match entry {
                 Some(l) => l,
@@ -656,10 +658,15 @@ impl Engine {
         // (first word, one past last word, phrase index, typos)
         let mut matches: Vec<(usize, usize, u32)> = Vec::new();
         for i in 0..words.len() {
-            if lex[i].word == NONE {
+            let word = lex[i].word;
+            if word == NONE {
                 continue;
             }
-            self.walk(doc, i, i, 0, &mut present, &mut matches);
+            // Most words start no phrase: say so without the walk, unless a
+            // typo lets the word stand for others.
+            if self.trie.step(0, word).is_some() || !doc.typo.is_empty() {
+                self.walk(doc, i, i, 0, &mut present, &mut matches);
+            }
             if let Some(entries) = self.proximity.get(&lex[i].word) {
                 for &p in entries {
                     if let Some(end) = self.proximity_match(doc, i, p) {
