@@ -584,6 +584,7 @@ impl Engine {
         words.extend(text::words(text));
         let mut lex = Vec::with_capacity(words.len());
         let mut typo = Vec::new();
+        let mut spun_at = Vec::new();
         let mut buf = String::new();
         for (i, w) in words.iter().enumerate() {
             // Most words matter to no dictionary: the cache-resident filter
@@ -622,12 +623,16 @@ impl Engine {
                     l
                 }
             };
+            if entry.spun != NONE {
+                spun_at.push(i);
+            }
             lex.push(entry);
         }
         let doc = Document {
             words: &words,
             lex: &lex,
             typo: &typo,
+            spun_at: &spun_at,
         };
         let mut covered = vec![false; words.len()];
         let mut findings = self.find_phrases(&doc, enabled, &mut covered);
@@ -858,7 +863,10 @@ impl Engine {
         phrase_findings: usize,
         min_logit: f64,
     ) -> Vec<Finding> {
-        let mut candidates: Vec<usize> = (0..doc.words.len())
+        let mut candidates: Vec<usize> = doc
+            .spun_at
+            .iter()
+            .copied()
             .filter(|&i| {
                 let s = doc.lex[i].spun;
                 let word = &doc.words[i];
@@ -866,8 +874,7 @@ impl Engine {
                 // words alone: a capital inside a sentence is a name ("Trump",
                 // "Best"). At a break it may be a sentence start and is kept,
                 // with a penalty below.
-                s != NONE
-                    && !covered[i]
+                !covered[i]
                     && enabled(self.spun[s as usize].dict as usize)
                     && !word.has_digit()
                     && (word.break_before || !word.is_capitalized())
@@ -1307,6 +1314,8 @@ struct Document<'a, 't> {
     lex: &'a [Lex],
     /// Words read through a typo, with the trie words they may stand for.
     typo: &'a [(usize, Vec<u32>)],
+    /// The words that are spun artifacts, in text order.
+    spun_at: &'a [usize],
 }
 
 impl Document<'_, '_> {
