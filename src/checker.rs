@@ -371,9 +371,13 @@ impl Checker {
                 papers,
                 conditional,
             } => {
-                let mut m = format!(
-                    "\u{201c}{written}\u{201d} is a tortured phrase for \u{201c}{top}\u{201d}"
-                );
+                let mut m = if top.is_empty() {
+                    format!("\u{201c}{written}\u{201d} is a tortured phrase; its original is not known, so there is no suggestion")
+                } else {
+                    format!(
+                        "\u{201c}{written}\u{201d} is a tortured phrase for \u{201c}{top}\u{201d}"
+                    )
+                };
                 if f.kind == SpanKind::SpunWord {
                     m = format!(
                         "\u{201c}{written}\u{201d} is a known spinner artifact for \u{201c}{top}\u{201d}"
@@ -394,7 +398,7 @@ impl Checker {
                 if !why.is_empty() {
                     m.push_str(&format!(" ({})", why.join("; ")));
                 }
-                if f.uncertain {
+                if f.uncertain && !top.is_empty() {
                     m.push_str("; the original is uncertain, so it is not fixed automatically");
                 }
                 m.push('.');

@@ -175,3 +175,25 @@ fn examples_from_the_brief() {
         assert_eq!(span.suggestions[0].to_lowercase(), fix, "{text}");
     }
 }
+
+#[test]
+fn fingerprint_with_unknown_original_is_flagged_without_a_fix() {
+    // "advantage gizmos": a PPS fingerprint whose correction nobody gave.
+    let text = "The advantage gizmos were tested in the field.";
+    let report = Checker::new()
+        .check_with(text, &CheckOptions::default())
+        .unwrap();
+    let span = report
+        .spans
+        .iter()
+        .find(|s| s.text == "advantage gizmos")
+        .expect("the fingerprint is flagged");
+    assert_eq!(span.kind, SpanKind::TorturedPhrase);
+    assert!(span.suggestions.is_empty());
+    assert!(
+        span.message.contains("original is not known"),
+        "{}",
+        span.message
+    );
+    assert_eq!(report.fixed.as_deref(), Some(text), "nothing to apply");
+}

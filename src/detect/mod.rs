@@ -368,14 +368,11 @@ impl Engine {
         if self.written_forms.insert(Box::from(form)) {
             self.typo_forms.push(Box::from(form));
         }
-        if let Some(lex) = self.lexicon.get(form) {
-            if lex.word != NONE {
-                return lex.word;
-            }
-        }
         let forms = variants::inflections(form);
-        let id = forms
-            .iter()
+        // The form may already stand for another word ("cloth" for
+        // "clothes"); its own inflections ("cloths") must then join it too.
+        let id = std::iter::once(form)
+            .chain(forms.iter().map(String::as_str))
             .filter_map(|f| self.lexicon.get(f).map(|l| l.word))
             .find(|&w| w != NONE)
             .unwrap_or_else(|| {

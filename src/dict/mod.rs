@@ -13,7 +13,8 @@
 //! ```
 //!
 //! Each entry is `artifact<TAB>originals[<TAB>attributes]`; originals are separated
-//! by `|`, best first; attributes are `key=value` items separated by `;`
+//! by `|`, best first (`?` in a tortured-phrase dictionary: original unknown,
+//! flagged without a suggestion); attributes are `key=value` items separated by `;`
 //! (`requires`, `excludes`, `within`, `papers`, `via`, and the flag `uncertain`).
 //! `dictionaries/README.md` documents the format and every shipped file.
 //!

@@ -93,14 +93,31 @@ pub fn parse_dictionary(path: &str, text: &str) -> Result<Dictionary> {
         if artifact.is_empty() || !crate::text::words(&artifact).any(|_| true) {
             return Err(fail(n, "the artifact has no word in it".into()));
         }
-        let originals: Vec<String> = originals
-            .split('|')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(String::from)
-            .collect();
-        if originals.is_empty() {
-            return Err(fail(n, "no original given after the TAB".into()));
+        // `?`: a catalogued artifact whose original nobody worked out. It is
+        // flagged without a suggestion (never for a spun word, which is judged
+        // by how its originals fit the context).
+        let unknown_original = originals.trim() == "?";
+        if unknown_original && info.kind != SpanKind::TorturedPhrase {
+            return Err(fail(
+                n,
+                "`?` (original unknown) is only allowed in a tortured-phrase dictionary".into(),
+            ));
+        }
+        let originals: Vec<String> = if unknown_original {
+            Vec::new()
+        } else {
+            originals
+                .split('|')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect()
+        };
+        if originals.is_empty() && !unknown_original {
+            return Err(fail(
+                n,
+                "no original given after the TAB (write `?` when it is unknown)".into(),
+            ));
         }
         if let Some(first) = seen.insert(artifact.clone(), n) {
             return Err(fail(
@@ -113,7 +130,7 @@ pub fn parse_dictionary(path: &str, text: &str) -> Result<Dictionary> {
             originals,
             conditions: Conditions::default(),
             papers: None,
-            uncertain: false,
+            uncertain: unknown_original,
             via: Vec::new(),
             line: n,
         };
@@ -252,6 +269,19 @@ mod tests {
     }
 
     #[test]
+    fn question_mark_is_a_tortured_phrase_with_an_unknown_original() {
+        let d = parse_dictionary(
+            "pps.tsv",
+            "#! kind: tortured-phrase\nadvantage gizmos\t?\tpapers=3\n",
+        )
+        .unwrap();
+        let e = &d.entries[0];
+        assert!(e.originals.is_empty());
+        assert!(e.uncertain, "never fixed automatically");
+        assert_eq!(e.papers, Some(3));
+    }
+
+    #[test]
     fn malformed_lines_name_file_line_and_reason() {
         let cases = [
             ("a\tb\tbogus=1", "1: unknown attribute `bogus`"),
@@ -261,6 +291,10 @@ mod tests {
             ("a\tb\na\tc", "2: `a` is already defined on line 1"),
             ("a\tb\twithin=x", "1: within=x: expected a whole number"),
             ("a\tb\tc\td", "1: too many TAB-separated fields"),
+            (
+                "a\t?",
+                "1: `?` (original unknown) is only allowed in a tortured-phrase",
+            ),
         ];
         for (text, expected) in cases {
             let err = parse_dictionary("user.tsv", text).unwrap_err().to_string();

@@ -110,6 +110,8 @@ pub struct Summary {
     pub merged_queries: usize,
     /// Comment lines explaining a reading.
     pub reading_comments: usize,
+    /// Entries whose original nobody gave (`?`: flagged, no suggestion).
+    pub without_original: usize,
     /// Rows dropped, by reason.
     pub dropped: BTreeMap<&'static str, usize>,
 }
@@ -128,7 +130,8 @@ impl fmt::Display for Summary {
         )?;
         writeln!(
             f,
-            "  uncertain: {}; with alternatives: {}; corrections read by hand: {}; merged queries: {}; reading comments: {}",
+            "  original unknown: {}; uncertain: {}; with alternatives: {}; corrections read by hand: {}; merged queries: {}; reading comments: {}",
+            self.without_original,
             self.uncertain,
             self.with_alternatives,
             self.corrections_by_decision,
@@ -228,7 +231,6 @@ impl Line {
     }
 }
 
-const DROPPED_NO_ORIGINAL: &str = "no original given";
 const DROPPED_IDENTICAL: &str = "original identical to the artifact";
 const DROPPED_CONDITION: &str = "condition phrase of a PPS query, not a tortured phrase";
 const DROPPED_EMPTY: &str = "empty artifact";
@@ -547,11 +549,6 @@ fn resolve(artifact_key: &str, mut group: Group, summary: &mut Summary) -> Line 
     }
 
     if originals.is_empty() {
-        let reason = if identical {
-            DROPPED_IDENTICAL
-        } else {
-            DROPPED_NO_ORIGINAL
-        };
         let detail = match (group.queries.first(), group.phrases.first()) {
             (Some(q), _) => format!(
                 "PPS query {}, correction {:?}",
@@ -561,11 +558,16 @@ fn resolve(artifact_key: &str, mut group: Group, summary: &mut Summary) -> Line 
             (None, Some(p)) => format!("phrase list gives {:?}", normalize_text(&p.correct)),
             (None, None) => unreachable!(),
         };
-        return Line::Dropped {
-            artifact,
-            reason,
-            detail,
-        };
+        if identical {
+            return Line::Dropped {
+                artifact,
+                reason: DROPPED_IDENTICAL,
+                detail,
+            };
+        }
+        // Still a catalogued fingerprint: flagged, with `?` for the original.
+        comments.push(format!("# original unknown: {detail}"));
+        summary.without_original += 1;
     }
 
     if group.queries.is_empty() {
@@ -622,7 +624,11 @@ fn render_entry(entry: &Entry, out: &mut String) -> Result<(), String> {
     }
     out.push_str(&entry.artifact);
     out.push('\t');
-    out.push_str(&entry.originals.join("|"));
+    if entry.originals.is_empty() {
+        out.push('?');
+    } else {
+        out.push_str(&entry.originals.join("|"));
+    }
     if !attrs.is_empty() {
         out.push('\t');
         out.push_str(&attrs.join("; "));
@@ -850,7 +856,7 @@ mod tests {
     }
 
     #[test]
-    fn unusable_corrections_are_dropped_as_comments_and_counted() {
+    fn fingerprints_without_an_original_become_question_mark_entries() {
         let g = build(
             &[
                 row("\"built-interconnected\"", "???", "1"),
@@ -859,12 +865,15 @@ mod tests {
             Vec::new(),
         )
         .unwrap();
-        assert!(entry_lines(&g.text).is_empty());
-        assert_eq!(g.summary.dropped[DROPPED_NO_ORIGINAL], 1);
+        assert_eq!(entry_lines(&g.text), ["built-interconnected\t?\tpapers=1"]);
+        assert_eq!(g.summary.without_original, 1);
         assert_eq!(g.summary.dropped[DROPPED_IDENTICAL], 1);
         assert!(g
             .text
-            .contains("# dropped: \"built-interconnected\" - no original given"));
+            .contains("# original unknown: PPS query \"built-interconnected\""));
+        // The checker reads the entry back.
+        let dict = unspun::dict::parse_dictionary("tortured-phrases.tsv", &g.text).unwrap();
+        assert!(dict.entries[0].originals.is_empty() && dict.entries[0].uncertain);
     }
 
     #[test]
@@ -1102,7 +1111,8 @@ mod tests {
             );
             assert!(previous.as_str() < artifact, "not sorted at {line:?}");
             previous = artifact.to_string();
-            for original in fields[1].split('|') {
+            // `?`: a fingerprint whose original is unknown.
+            for original in fields[1].split('|').filter(|&o| o != "?") {
                 assert!(!original.is_empty() && !original.contains(';'), "{line:?}");
                 assert!(
                     !original.contains('?') && !original.contains("http"),
