@@ -45,8 +45,10 @@ impl ContextModel {
     /// `bigrams.tsv` (`w1<TAB>w2<TAB>count`). Lines starting with `#` are skipped.
     /// Malformed lines are an error naming the line.
     pub fn from_tsv(unigrams: &str, bigrams: &str) -> Result<Self, String> {
+        // Sized from the text (about 12 bytes a line), so the maps never rehash.
         let mut ids = FxHashMap::default();
-        let mut unigram = Vec::new();
+        ids.reserve(unigrams.len() / 10);
+        let mut unigram = Vec::with_capacity(unigrams.len() / 10);
         let mut total = 0.0;
         for (i, line) in unigrams.lines().enumerate() {
             if line.starts_with('#') || line.is_empty() {
@@ -292,6 +294,7 @@ impl Frequencies {
     /// cut-off get `floor`.
     pub fn from_tsv(text: &str, floor: f32) -> Result<Self, String> {
         let mut zipf = FxHashMap::default();
+        zipf.reserve(text.len() / 12);
         for (i, line) in text.lines().enumerate() {
             if line.starts_with('#') || line.is_empty() {
                 continue;

@@ -367,6 +367,11 @@ impl Engine {
     fn phrase_word(&mut self, form: &str) -> u32 {
         if self.written_forms.insert(Box::from(form)) {
             self.typo_forms.push(Box::from(form));
+        } else if let Some(lex) = self.lexicon.get(form) {
+            // Seen before: it and its inflections have their id already.
+            if lex.word != NONE {
+                return lex.word;
+            }
         }
         let forms = variants::inflections(form);
         // The form may already stand for another word ("cloth" for

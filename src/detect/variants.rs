@@ -26,32 +26,32 @@ pub fn inflections(word: &str) -> Vec<String> {
         || word.ends_with("ch")
         || word.ends_with("sh")
     {
-        out.push(format!("{word}es"));
+        out.push(concat(word, "es"));
     } else if last == b'y' && !vowel(before_last) {
-        out.push(format!("{stem}ies"));
+        out.push(concat(stem, "ies"));
     } else {
-        out.push(format!("{word}s"));
+        out.push(concat(word, "s"));
     }
     // past
     if last == b'e' {
-        out.push(format!("{word}d"));
+        out.push(concat(word, "d"));
     } else if last == b'y' && !vowel(before_last) {
-        out.push(format!("{stem}ied"));
+        out.push(concat(stem, "ied"));
     } else {
-        out.push(format!("{word}ed"));
+        out.push(concat(word, "ed"));
     }
     // -ing
     if last == b'e' && before_last != b'e' {
-        out.push(format!("{stem}ing"));
+        out.push(concat(stem, "ing"));
     } else {
-        out.push(format!("{word}ing"));
+        out.push(concat(word, "ing"));
     }
     // singular of a plural
     if let Some(s) = word.strip_suffix("ies") {
-        out.push(format!("{s}y"));
+        out.push(concat(s, "y"));
     } else if let Some(s) = word.strip_suffix("es") {
         out.push(s.to_string());
-        out.push(format!("{s}e"));
+        out.push(concat(s, "e"));
     } else if let Some(s) = word.strip_suffix('s') {
         if !s.ends_with('s') {
             out.push(s.to_string());
@@ -59,6 +59,15 @@ pub fn inflections(word: &str) -> Vec<String> {
     }
     out.retain(|f| f != word && f.len() >= 3);
     out
+}
+
+/// `stem` followed by `suffix`, allocated once (the dictionaries ask for
+/// inflections of tens of thousands of words when the checker is built).
+fn concat(stem: &str, suffix: &str) -> String {
+    let mut s = String::with_capacity(stem.len() + suffix.len());
+    s.push_str(stem);
+    s.push_str(suffix);
+    s
 }
 
 /// Every string made by deleting one character of `word`.
