@@ -669,12 +669,15 @@ impl Engine {
             if word == NONE {
                 continue;
             }
-            // Most words start no phrase: say so without the walk, unless a
-            // typo lets the word stand for others.
-            if self.trie.step(0, word).is_some() || !doc.typo.is_empty() {
+            if doc.has_typo(i) {
                 self.walk(doc, i, i, 0, &mut present, &mut matches);
+            } else if let Some(node) = self.trie.step(0, word) {
+                self.walk_from(doc, i, node, &mut present, &mut matches);
             }
-            if let Some(entries) = self.proximity.get(&lex[i].word) {
+            if self.proximity.is_empty() {
+                continue;
+            }
+            if let Some(entries) = self.proximity.get(&word) {
                 for &p in entries {
                     if let Some(end) = self.proximity_match(doc, i, p) {
                         matches.push((i, end, p));
@@ -730,6 +733,76 @@ impl Engine {
         out
     }
 
+    /// [`Engine::walk`] after the root step from word `i` led to `node`, as a
+    /// loop while no typo offers a choice: the common path, without recursion.
+    fn walk_from(
+        &self,
+        doc: &Document,
+        i: usize,
+        mut node: u32,
+        present: &mut [bool],
+        matches: &mut Vec<(usize, usize, u32)>,
+    ) {
+        let mut end = i + 1;
+        loop {
+            self.record_terminals(doc, i, end, node, present, matches);
+            if end >= doc.words.len() {
+                return;
+            }
+            if doc.has_typo(end) {
+                return self.walk(doc, i, end, node, present, matches);
+            }
+            let word = doc.lex[end].word;
+            if word == NONE {
+                return;
+            }
+            match self.trie.step(node, word) {
+                Some(next) => {
+                    node = next;
+                    end += 1;
+                }
+                None => return,
+            }
+        }
+    }
+
+    /// Records the conditions and phrases that end at trie `node`, for a
+    /// match of words `i..end`.
+    #[inline]
+    fn record_terminals(
+        &self,
+        doc: &Document,
+        i: usize,
+        end: usize,
+        node: u32,
+        present: &mut [bool],
+        matches: &mut Vec<(usize, usize, u32)>,
+    ) {
+        let terminals = &self.trie.terminals[node as usize];
+        if terminals.is_empty() {
+            return;
+        }
+        let words = doc.words;
+        // Punctuation inside the match must stand where the phrase has it.
+        let same_breaks = |breaks: &[bool]| {
+            (i + 1..end).all(|k| !words[k].break_before || breaks.get(k - i) == Some(&true))
+        };
+        for t in terminals {
+            match *t {
+                Terminal::Condition(c) => {
+                    if same_breaks(&self.condition_breaks[c as usize]) {
+                        present[c as usize] = true
+                    }
+                }
+                Terminal::Phrase(p) => {
+                    if same_breaks(&self.phrases[p as usize].breaks) {
+                        matches.push((i, end, p))
+                    }
+                }
+            }
+        }
+    }
+
     /// Follows the trie from `node` at word `j` of a match that began at word
     /// `i`, recording every condition and phrase that ends on the way. A word
     /// read through a typo may stand for several trie words: each is tried.
@@ -742,8 +815,7 @@ impl Engine {
         present: &mut [bool],
         matches: &mut Vec<(usize, usize, u32)>,
     ) {
-        let words = doc.words;
-        if j >= words.len() || doc.lex[j].word == NONE {
+        if j >= doc.words.len() || doc.lex[j].word == NONE {
             return;
         }
         let single = [doc.lex[j].word];
@@ -755,26 +827,8 @@ impl Engine {
             let Some(next) = self.trie.step(node, word) else {
                 continue;
             };
-            let end = j + 1;
-            // Punctuation inside the match must stand where the phrase has it.
-            let same_breaks = |breaks: &[bool]| {
-                (i + 1..end).all(|k| !words[k].break_before || breaks.get(k - i) == Some(&true))
-            };
-            for t in &self.trie.terminals[next as usize] {
-                match *t {
-                    Terminal::Condition(c) => {
-                        if same_breaks(&self.condition_breaks[c as usize]) {
-                            present[c as usize] = true
-                        }
-                    }
-                    Terminal::Phrase(p) => {
-                        if same_breaks(&self.phrases[p as usize].breaks) {
-                            matches.push((i, end, p))
-                        }
-                    }
-                }
-            }
-            self.walk(doc, i, end, next, present, matches);
+            self.record_terminals(doc, i, j + 1, next, present, matches);
+            self.walk(doc, i, j + 1, next, present, matches);
         }
     }
 
@@ -1321,6 +1375,13 @@ struct Document<'a, 't> {
 }
 
 impl Document<'_, '_> {
+    /// Whether word `i` was read through a typo (and may stand for several
+    /// trie words).
+    #[inline]
+    fn has_typo(&self, i: usize) -> bool {
+        !self.typo.is_empty() && self.typo.binary_search_by_key(&i, |t| t.0).is_ok()
+    }
+
     /// The slot cues around word `i`, from the classes already looked up.
     fn cues(&self, i: usize) -> Cues {
         Cues::at_with(self.words, i, |k| self.lex[k].class)
