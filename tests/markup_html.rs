@@ -4,29 +4,16 @@
 mod common;
 
 use html5gum::{Token, Tokenizer};
-use unspun::{CheckOptions, Checker, Markup, Report};
+use unspun::{CheckOptions, Markup, Report};
 
-const SPUN: &str = "The travel comes arsenic Mexico has worked to negociate with the Trump medication to debar tariff threats.";
+use common::{found, SPUN};
 
 fn check(source: &str) -> Report {
-    check_with(source, CheckOptions::default())
+    common::check_markup(source, Markup::Html)
 }
 
 fn check_with(source: &str, options: CheckOptions) -> Report {
-    let options = CheckOptions {
-        markup: Markup::Html,
-        ..options
-    };
-    Checker::new().check_with(source, &options).unwrap()
-}
-
-/// (text at the span's source range, suggestion) for every span.
-fn found(source: &str, report: &Report) -> Vec<(String, String)> {
-    report
-        .spans
-        .iter()
-        .map(|s| (source[s.start..s.end].to_string(), s.suggestions[0].clone()))
-        .collect()
+    common::check_markup_with(source, Markup::Html, options)
 }
 
 /// The page as a browser's tokenizer sees it: tags with attributes, comments

@@ -1,25 +1,15 @@
 //! Markdown input: spans point into the source and fixes round-trip through
 //! the parser with only the artifact's text changed.
 
-use pulldown_cmark::{Event, Options, Parser};
-use unspun::{CheckOptions, Checker, Markup, Report};
+mod common;
 
-const SPUN: &str = "The travel comes arsenic Mexico has worked to negociate with the Trump medication to debar tariff threats.";
+use pulldown_cmark::{Event, Options, Parser};
+use unspun::{Markup, Report};
+
+use common::{found, SPUN};
 
 fn check(source: &str) -> Report {
-    let options = CheckOptions {
-        markup: Markup::Markdown,
-        ..Default::default()
-    };
-    Checker::new().check_with(source, &options).unwrap()
-}
-
-fn found(source: &str, report: &Report) -> Vec<(String, String)> {
-    report
-        .spans
-        .iter()
-        .map(|s| (source[s.start..s.end].to_string(), s.suggestions[0].clone()))
-        .collect()
+    common::check_markup(source, Markup::Markdown)
 }
 
 /// The parser's events with adjacent text merged.

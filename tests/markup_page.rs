@@ -4,7 +4,8 @@
 
 mod common;
 
-use unspun::{CheckOptions, Checker, Markup, Report};
+use common::found;
+use unspun::{CheckOptions, Checker, Markup};
 
 const PARAGRAPHS: &[&str] = &[
     "Homeland Security Secretary will question to Mexico connected Friday to conscionable with the Mexican President.",
@@ -50,14 +51,6 @@ fn page(paragraphs: &[&str]) -> String {
 </html>
 "#
     )
-}
-
-fn found(text: &str, report: &Report) -> Vec<(String, String)> {
-    report
-        .spans
-        .iter()
-        .map(|s| (text[s.start..s.end].to_string(), s.suggestions[0].clone()))
-        .collect()
 }
 
 fn same_artifacts_as_plain_text(paragraphs: &[&str]) {

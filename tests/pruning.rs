@@ -3,10 +3,11 @@
 //! document's density). Skipping must be invisible: what a check reports at a
 //! threshold equals what an unpruned check (threshold 0) reports above it.
 
+mod common;
+
 use unspun::{CheckOptions, Checker, Span};
 
 const SAMPLE: &str = include_str!("../examples/spun-sample.txt");
-const SEED: &str = "../shared/data/seed/spun-news-article.txt";
 
 fn spans(checker: &Checker, text: &str, min_confidence: f64) -> Vec<Span> {
     let options = CheckOptions {
@@ -62,8 +63,7 @@ fn pruned_spun_sample_reports_what_an_unpruned_check_reports() {
 
 #[test]
 fn pruned_seed_article_reports_what_an_unpruned_check_reports() {
-    let Ok(seed) = std::fs::read_to_string(SEED) else {
-        eprintln!("skipped: {SEED} is absent (the shared data is not part of the project)");
+    let Some(seed) = common::shared_file("data/seed/spun-news-article.txt") else {
         return;
     };
     assert_pruning_is_invisible(&Checker::new(), &seed);

@@ -59,3 +59,30 @@ pub fn shared_texts(relative: &str) -> Option<Vec<(PathBuf, String)>> {
             .collect(),
     )
 }
+
+/// A short spun sentence used by the markup tests.
+pub const SPUN: &str = "The travel comes arsenic Mexico has worked to negociate with the Trump medication to debar tariff threats.";
+
+/// Checks `source` read as `markup`, with otherwise default options.
+pub fn check_markup(source: &str, markup: unspun::Markup) -> unspun::Report {
+    check_markup_with(source, markup, unspun::CheckOptions::default())
+}
+
+/// Checks `source` read as `markup` with `options`.
+pub fn check_markup_with(
+    source: &str,
+    markup: unspun::Markup,
+    options: unspun::CheckOptions,
+) -> unspun::Report {
+    let options = unspun::CheckOptions { markup, ..options };
+    unspun::Checker::new().check_with(source, &options).unwrap()
+}
+
+/// (the source at each span's range, its top suggestion), in order.
+pub fn found(source: &str, report: &unspun::Report) -> Vec<(String, String)> {
+    report
+        .spans
+        .iter()
+        .map(|s| (source[s.start..s.end].to_string(), s.suggestions[0].clone()))
+        .collect()
+}
