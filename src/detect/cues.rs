@@ -103,13 +103,9 @@ pub struct Cues {
 
 impl Cues {
     /// The cues around word `i` of `words`.
-    pub fn at(words: &[Word], i: usize, classes: &FunctionWords) -> Self {
-        Cues::at_with(words, i, |k| classes.class(words[k].text))
-    }
-
-    /// The cues around word `i` of `words`, where `class_of(k)` is the class
-    /// of word `k` (looked up once for the whole text by the caller).
-    pub fn at_with(words: &[Word], i: usize, class_of: impl Fn(usize) -> WordClass) -> Self {
+    /// `class_of(k)` is the class of word `k` (looked up once for the whole
+    /// text by the caller, with the lexicon).
+    pub fn at(words: &[Word], i: usize, class_of: impl Fn(usize) -> WordClass) -> Self {
         let prev = (!words[i].break_before && i > 0).then(|| i - 1);
         let next = Some(i + 1).filter(|&k| words.get(k).is_some_and(|w| !w.break_before));
         let mut cues = Cues::default();

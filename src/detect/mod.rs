@@ -519,12 +519,13 @@ impl Engine {
             if word.chars().count() < MIN_TYPO_LEN || !word.chars().all(char::is_alphabetic) {
                 continue;
             }
-            for form in variants::deletions(word) {
-                self.typo_index
+            let typo_index = &mut self.typo_index;
+            variants::for_each_deletion(word, |form| {
+                typo_index
                     .entry(form.into())
                     .or_default()
-                    .push(index as u32);
-            }
+                    .push(index as u32)
+            });
             self.typo_index
                 .entry(word.clone())
                 .or_default()
@@ -559,20 +560,7 @@ impl Engine {
             }
         };
         consider(self.typo_index.get(form));
-        // Every one-character deletion, built in one buffer; deleting either
-        // of two equal neighbours gives the same string, tried once.
-        let mut deletion = String::with_capacity(form.len());
-        let mut previous = None;
-        for (i, c) in form.char_indices() {
-            if previous == Some(c) {
-                continue;
-            }
-            previous = Some(c);
-            deletion.clear();
-            deletion.push_str(&form[..i]);
-            deletion.push_str(&form[i + c.len_utf8()..]);
-            consider(self.typo_index.get(deletion.as_str()));
-        }
+        variants::for_each_deletion(form, |deletion| consider(self.typo_index.get(deletion)));
         found.sort_unstable();
         found
     }
@@ -1384,6 +1372,6 @@ impl Document<'_, '_> {
 
     /// The slot cues around word `i`, from the classes already looked up.
     fn cues(&self, i: usize) -> Cues {
-        Cues::at_with(self.words, i, |k| self.lex[k].class)
+        Cues::at(self.words, i, |k| self.lex[k].class)
     }
 }

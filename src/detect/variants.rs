@@ -70,19 +70,23 @@ fn concat(stem: &str, suffix: &str) -> String {
     s
 }
 
-/// Every string made by deleting one character of `word`.
-pub fn deletions(word: &str) -> Vec<String> {
-    let chars: Vec<(usize, char)> = word.char_indices().collect();
-    let mut out = Vec::with_capacity(chars.len());
-    for &(i, c) in &chars {
-        let mut s = String::with_capacity(word.len());
-        s.push_str(&word[..i]);
-        s.push_str(&word[i + c.len_utf8()..]);
-        out.push(s);
+/// Calls `f` with every distinct string made by deleting one character of
+/// `word`, built in one reused buffer. Deleting either of two equal
+/// neighbours gives the same string, so a run of equal characters is tried
+/// once (and no other two deletions coincide).
+pub fn for_each_deletion(word: &str, mut f: impl FnMut(&str)) {
+    let mut deletion = String::with_capacity(word.len());
+    let mut previous = None;
+    for (i, c) in word.char_indices() {
+        if previous == Some(c) {
+            continue;
+        }
+        previous = Some(c);
+        deletion.clear();
+        deletion.push_str(&word[..i]);
+        deletion.push_str(&word[i + c.len_utf8()..]);
+        f(&deletion);
     }
-    out.sort();
-    out.dedup();
-    out
 }
 
 #[cfg(test)]
@@ -102,7 +106,14 @@ mod tests {
 
     #[test]
     fn deletions_drop_one_character_each() {
+        let deletions = |word: &str| {
+            let mut out = Vec::new();
+            for_each_deletion(word, |d| out.push(d.to_string()));
+            out.sort();
+            out
+        };
         assert_eq!(deletions("abc"), ["ab", "ac", "bc"]);
         assert_eq!(deletions("aab"), ["aa", "ab"]);
+        assert_eq!(deletions("abaa"), ["aaa", "aba", "baa"]);
     }
 }
