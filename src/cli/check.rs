@@ -60,47 +60,31 @@ pub fn run(args: CheckArgs) -> Result<i32, String> {
     let colour = args.color.enabled();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let mut flagged = false;
-    let mut failed = false;
-    for path in input::paths(&args.files) {
-        let input = match input::read(&path) {
-            Ok(i) => i,
-            Err(message) => {
-                eprintln!("unspun: {message}");
-                failed = true;
-                continue;
+    let paths = input::paths(&args.files);
+    let outcome = input::check_files(
+        &paths,
+        &checker,
+        &mut options,
+        &args.checker,
+        |input, report| {
+            let written = match args.format {
+                Format::Json => serde_json::to_string(&FileReport {
+                    path: &input.path,
+                    report: &report,
+                })
+                .map_err(|e| e.to_string())
+                .and_then(|line| writeln!(out, "{line}").map_err(|e| e.to_string())),
+                Format::Text => print_text(&mut out, &input.path, &input.text, &report, colour)
+                    .map_err(|e| e.to_string()),
+            };
+            match written {
+                Ok(()) => Ok(true),
+                Err(e) if e.contains("Broken pipe") => Ok(false),
+                Err(e) => Err(format!("writing the report: {e}")),
             }
-        };
-        options.diff_name = input.path.clone();
-        options.markup = args.checker.markup_for(&input.path);
-        let report = checker
-            .check_with(&input.text, &options)
-            .map_err(|e| e.to_string())?;
-        flagged |= !report.spans.is_empty();
-        let written = match args.format {
-            Format::Json => serde_json::to_string(&FileReport {
-                path: &input.path,
-                report: &report,
-            })
-            .map_err(|e| e.to_string())
-            .and_then(|line| writeln!(out, "{line}").map_err(|e| e.to_string())),
-            Format::Text => print_text(&mut out, &input.path, &input.text, &report, colour)
-                .map_err(|e| e.to_string()),
-        };
-        if let Err(e) = written {
-            if e.contains("Broken pipe") {
-                return Ok(if flagged { 1 } else { 0 });
-            }
-            return Err(format!("writing the report: {e}"));
-        }
-    }
-    Ok(if failed {
-        2
-    } else if flagged {
-        1
-    } else {
-        0
-    })
+        },
+    )?;
+    Ok(outcome.exit_code())
 }
 
 struct Paint(bool);

@@ -36,53 +36,37 @@ pub fn run(args: FixArgs) -> Result<i32, String> {
     options.include_diff = args.diff;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let mut flagged = false;
-    let mut failed = false;
     let colour = args.color.enabled();
-    for path in &args.files {
-        let input = match input::read(path) {
-            Ok(i) => i,
-            Err(message) => {
-                eprintln!("unspun: {message}");
-                failed = true;
-                continue;
+    let outcome = input::check_files(
+        &args.files,
+        &checker,
+        &mut options,
+        &args.checker,
+        |input, report| {
+            let path = &input.path;
+            let fixed = report.fixed.unwrap_or_default();
+            let result = if args.write {
+                if fixed != input.text {
+                    write_atomically(path, &fixed)
+                        .map_err(|e| format!("{path}: cannot rewrite: {e}"))?;
+                    eprintln!("unspun: fixed {} artifact(s) in {path}", report.spans.len());
+                }
+                Ok(())
+            } else if args.diff {
+                out.write_all(report.diff.unwrap_or_default().as_bytes())
+            } else if args.word_diff {
+                print_word_diff(&mut out, &input.text, &fixed, colour)
+            } else {
+                out.write_all(fixed.as_bytes())
+            };
+            match result {
+                Ok(()) => Ok(true),
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
+                Err(e) => Err(format!("writing the output: {e}")),
             }
-        };
-        options.diff_name = input.path.clone();
-        options.markup = args.checker.markup_for(&input.path);
-        let report = checker
-            .check_with(&input.text, &options)
-            .map_err(|e| e.to_string())?;
-        flagged |= !report.spans.is_empty();
-        let fixed = report.fixed.unwrap_or_default();
-        let result = if args.write {
-            if fixed != input.text {
-                write_atomically(path, &fixed)
-                    .map_err(|e| format!("{path}: cannot rewrite: {e}"))?;
-                eprintln!("unspun: fixed {} artifact(s) in {path}", report.spans.len());
-            }
-            Ok(())
-        } else if args.diff {
-            out.write_all(report.diff.unwrap_or_default().as_bytes())
-        } else if args.word_diff {
-            print_word_diff(&mut out, &input.text, &fixed, colour)
-        } else {
-            out.write_all(fixed.as_bytes())
-        };
-        if let Err(e) = result {
-            if e.kind() == std::io::ErrorKind::BrokenPipe {
-                break;
-            }
-            return Err(format!("writing the output: {e}"));
-        }
-    }
-    Ok(if failed {
-        2
-    } else if flagged {
-        1
-    } else {
-        0
-    })
+        },
+    )?;
+    Ok(outcome.exit_code())
 }
 
 fn print_word_diff(

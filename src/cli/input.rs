@@ -61,3 +61,59 @@ pub fn paths(files: &[String]) -> Vec<String> {
         files.to_vec()
     }
 }
+
+/// What a run over several files found, as the exit code says it.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Outcome {
+    /// Some file had an artifact.
+    pub flagged: bool,
+    /// Some file could not be read.
+    pub failed: bool,
+}
+
+impl Outcome {
+    /// 2 when a file could not be read, 1 when an artifact was found, else 0.
+    pub fn exit_code(self) -> i32 {
+        if self.failed {
+            2
+        } else if self.flagged {
+            1
+        } else {
+            0
+        }
+    }
+}
+
+/// Reads and checks each of `paths` in turn, each with the markup its name
+/// suggests, and hands the input and its report to `each`. A file that cannot
+/// be read is reported on standard error and the run goes on; `each`
+/// answering `Ok(false)` ends the run early (the reader closed the pipe).
+pub fn check_files(
+    paths: &[String],
+    checker: &unspun::Checker,
+    options: &mut unspun::CheckOptions,
+    args: &super::CheckerArgs,
+    mut each: impl FnMut(&Input, unspun::Report) -> Result<bool, String>,
+) -> Result<Outcome, String> {
+    let mut outcome = Outcome::default();
+    for path in paths {
+        let input = match read(path) {
+            Ok(i) => i,
+            Err(message) => {
+                eprintln!("unspun: {message}");
+                outcome.failed = true;
+                continue;
+            }
+        };
+        options.diff_name = input.path.clone();
+        options.markup = args.markup_for(&input.path);
+        let report = checker
+            .check_with(&input.text, options)
+            .map_err(|e| e.to_string())?;
+        outcome.flagged |= !report.spans.is_empty();
+        if !each(&input, report)? {
+            break;
+        }
+    }
+    Ok(outcome)
+}
