@@ -23,6 +23,7 @@
 //! wordfreq==3.1.1` at the repository root, then run
 //! `cargo run -p xtask -- frequencies` (or `-- frequencies --check`).
 
+use crate::args::GeneratorArgs;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
@@ -250,34 +251,15 @@ const USAGE: &str =
 /// Entry point of `cargo run -p xtask -- frequencies`; `args` are the arguments
 /// after the generator name. Returns the process exit code.
 pub fn run(args: &[String]) -> i32 {
-    let mut wordfreq_dir: Option<PathBuf> = None;
-    let mut out_path = default_output_path();
-    let mut check = false;
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        match arg.as_str() {
-            "--wordfreq" | "--out" => {
-                let Some(value) = it.next() else {
-                    eprintln!("{arg} needs a path\n{USAGE}");
-                    return 2;
-                };
-                if arg == "--wordfreq" {
-                    wordfreq_dir = Some(PathBuf::from(value));
-                } else {
-                    out_path = PathBuf::from(value);
-                }
-            }
-            "--check" => check = true,
-            "-h" | "--help" => {
-                println!("{USAGE}");
-                return 0;
-            }
-            other => {
-                eprintln!("unknown argument {other:?}\n{USAGE}");
-                return 2;
-            }
-        }
-    }
+    let args = match GeneratorArgs::parse(args, &["--wordfreq", "--out"], USAGE) {
+        Ok(args) => args,
+        Err(code) => return code,
+    };
+    let wordfreq_dir = args.value("--wordfreq").map(PathBuf::from);
+    let out_path = args
+        .value("--out")
+        .map_or_else(default_output_path, PathBuf::from);
+    let check = args.check;
 
     let wordfreq_dir = match wordfreq_dir.map_or_else(find_wordfreq_dir, Ok) {
         Ok(dir) => dir,

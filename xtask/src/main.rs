@@ -7,6 +7,7 @@
 //!
 //! Usage: `cargo run -p xtask -- <generator> [options]`, see `--help`.
 
+mod args;
 mod eval;
 mod frequencies;
 mod ngrams;

@@ -21,6 +21,7 @@
 //! Install the corpora with `(cd xtask/corpora && npm ci)`, then run
 //! `cargo run -p xtask -- ngrams` (or `-- ngrams --check`).
 
+use crate::args::GeneratorArgs;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -331,34 +332,17 @@ const USAGE: &str = "usage: cargo run -p xtask -- ngrams [--corpora DIR] [--out 
 /// Entry point of `cargo run -p xtask -- ngrams`; `args` are the arguments after
 /// the generator name. Returns the process exit code.
 pub fn main(args: &[String]) -> i32 {
-    let mut corpora = default_corpora_dir();
-    let mut out_dir = default_output_dir();
-    let mut check = false;
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        match arg.as_str() {
-            "--corpora" | "--out" => {
-                let Some(value) = it.next() else {
-                    eprintln!("{arg} needs a directory\n{USAGE}");
-                    return 2;
-                };
-                if arg == "--corpora" {
-                    corpora = PathBuf::from(value);
-                } else {
-                    out_dir = PathBuf::from(value);
-                }
-            }
-            "--check" => check = true,
-            "-h" | "--help" => {
-                println!("{USAGE}");
-                return 0;
-            }
-            other => {
-                eprintln!("unknown argument {other:?}\n{USAGE}");
-                return 2;
-            }
-        }
-    }
+    let args = match GeneratorArgs::parse(args, &["--corpora", "--out"], USAGE) {
+        Ok(args) => args,
+        Err(code) => return code,
+    };
+    let corpora = args
+        .value("--corpora")
+        .map_or_else(default_corpora_dir, PathBuf::from);
+    let out_dir = args
+        .value("--out")
+        .map_or_else(default_output_dir, PathBuf::from);
+    let check = args.check;
 
     let files = match generate(&corpora) {
         Ok(files) => files,

@@ -30,6 +30,7 @@ mod correction;
 mod decisions;
 mod query;
 
+use crate::args::GeneratorArgs;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -649,30 +650,14 @@ Writes dictionaries/tortured-phrases.tsv from the Problematic Paper Screener dat
 /// Runs the generator with the command-line arguments that follow its name;
 /// returns the process exit code.
 pub fn run(args: &[String]) -> i32 {
-    let mut pps_dir = None;
-    let mut check = false;
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--pps" => match args.next() {
-                Some(dir) => pps_dir = Some(PathBuf::from(dir)),
-                None => {
-                    eprintln!("--pps needs a directory\n{USAGE}");
-                    return 2;
-                }
-            },
-            "--check" => check = true,
-            "-h" | "--help" => {
-                println!("{USAGE}");
-                return 0;
-            }
-            other => {
-                eprintln!("unknown argument {other:?}\n{USAGE}");
-                return 2;
-            }
-        }
-    }
-    let pps_dir = pps_dir.unwrap_or_else(default_pps_dir);
+    let args = match GeneratorArgs::parse(args, &["--pps"], USAGE) {
+        Ok(args) => args,
+        Err(code) => return code,
+    };
+    let check = args.check;
+    let pps_dir = args
+        .value("--pps")
+        .map_or_else(default_pps_dir, PathBuf::from);
     if !pps_data_present(&pps_dir) {
         eprintln!(
             "PPS data not found at {}; pass --pps DIR or set {PPS_DIR_ENV}",

@@ -2,6 +2,9 @@
 //! that the committed file ranks words sensibly.
 
 #[allow(dead_code)]
+#[path = "../src/args.rs"]
+mod args;
+#[allow(dead_code)]
 #[path = "../src/frequencies.rs"]
 mod frequencies;
 

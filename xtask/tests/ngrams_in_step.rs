@@ -2,6 +2,9 @@
 //! and checks that the committed files load into consistent counts.
 
 #[allow(dead_code)]
+#[path = "../src/args.rs"]
+mod args;
+#[allow(dead_code)]
 #[path = "../src/ngrams.rs"]
 mod ngrams;
 
