@@ -67,13 +67,7 @@ impl Hasher for PackedWordHasher {
 /// [`WordFilter`] and a [`WordMap`] with the key.
 #[inline]
 pub fn pack(word: &str) -> Option<u128> {
-    let bytes = word.as_bytes();
-    if bytes.len() > 16 || bytes.is_empty() {
-        return None;
-    }
-    let mut buf = [0u8; 16];
-    buf[..bytes.len()].copy_from_slice(bytes);
-    let mut key = u128::from_le_bytes(buf);
+    let mut key = load_le(word.as_bytes())?;
     // Any byte >= 0x80 means non-ASCII.
     if key & 0x8080_8080_8080_8080_8080_8080_8080_8080 != 0 {
         return None;
@@ -87,6 +81,27 @@ pub fn pack(word: &str) -> Option<u128> {
     let upper = ge_a & !gt_z & (LANES * 0x80);
     key |= upper >> 2; // 0x80 >> 2 == 0x20, the case bit
     Some(key)
+}
+
+/// The bytes of a word of 1 to 16 bytes as a little-endian integer, zero above
+/// its length. Built from two overlapping fixed-size loads rather than a copy
+/// of variable length, which would cost a call to `memcpy` per word.
+#[inline]
+fn load_le(bytes: &[u8]) -> Option<u128> {
+    let n = bytes.len();
+    let u64_at = |i: usize| u64::from_le_bytes(bytes[i..i + 8].try_into().unwrap_or([0; 8]));
+    let u32_at = |i: usize| u32::from_le_bytes(bytes[i..i + 4].try_into().unwrap_or([0; 4]));
+    Some(match n {
+        0 => return None,
+        1..=3 => bytes
+            .iter()
+            .rev()
+            .fold(0u128, |acc, &b| (acc << 8) | u128::from(b)),
+        // The second load overlaps the first; OR keeps the shared bytes.
+        4..=8 => u128::from(u32_at(0) as u64 | (u64::from(u32_at(n - 4)) << (8 * (n - 4)))),
+        9..=16 => u128::from(u64_at(0)) | (u128::from(u64_at(n - 8)) << (8 * (n - 8))),
+        _ => return None,
+    })
 }
 
 /// A one-hash Bloom filter over packed words: a bitset small enough to stay in
@@ -224,6 +239,19 @@ mod tests {
         assert_eq!(m.get("z`[`{"), None);
         assert_eq!(m.get("z@{`{"), None);
         assert_eq!(m.get("arsenics"), None);
+    }
+
+    #[test]
+    fn packing_keeps_every_byte_of_words_of_every_length() {
+        let word = "abcdefghijklmnopq";
+        for n in 0..=word.len() {
+            let mut buf = [0u8; 16];
+            let expected = (1..=16).contains(&n).then(|| {
+                buf[..n].copy_from_slice(&word.as_bytes()[..n]);
+                u128::from_le_bytes(buf)
+            });
+            assert_eq!(pack(&word[..n]), expected, "length {n}");
+        }
     }
 
     #[test]

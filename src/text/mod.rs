@@ -58,26 +58,40 @@ enum Class {
     Break,
 }
 
-const fn ascii_classes() -> [Class; 128] {
-    let mut table = [Class::Break; 128];
+/// What one byte tells the tokenizer on its own.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Byte {
+    /// An ASCII letter or digit.
+    Word,
+    /// ASCII whitespace, hyphen or apostrophe: a separator that keeps the
+    /// words on either side adjacent.
+    Adjacent,
+    /// Any other ASCII byte: a separator that breaks.
+    Break,
+    /// The first or a later byte of a multi-byte character: decode it.
+    NonAscii,
+}
+
+/// The class of every byte, so that the loops over each byte of the text are
+/// one table load and one comparison.
+const fn byte_classes() -> [Byte; 256] {
+    let mut table = [Byte::NonAscii; 256];
     let mut b = 0;
     while b < 128 {
         let c = b as u8;
         table[b] = if c.is_ascii_alphanumeric() {
-            Class::Word
-        } else if c == b' ' || c == b'\t' || c == b'\n' || c == b'\r' || c == 0x0c {
-            Class::Space
-        } else if c == b'-' || c == b'\'' {
-            Class::Joiner
+            Byte::Word
+        } else if matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0c | b'-' | b'\'') {
+            Byte::Adjacent
         } else {
-            Class::Break
+            Byte::Break
         };
         b += 1;
     }
     table
 }
 
-static ASCII: [Class; 128] = ascii_classes();
+static BYTES: [Byte; 256] = byte_classes();
 
 fn classify_char(c: char) -> Class {
     if c.is_alphanumeric() || is_combining_mark(c) {
@@ -121,17 +135,13 @@ pub fn words(text: &str) -> Words<'_> {
 }
 
 impl<'a> Words<'a> {
-    #[inline]
-    fn class_at(&self, pos: usize) -> (Class, usize) {
-        let bytes = self.text.as_bytes();
-        let b = bytes[pos];
-        if b < 0x80 {
-            (ASCII[b as usize], 1)
-        } else {
-            // `pos` is always on a char boundary: we only ever advance by whole chars.
-            let c = self.text[pos..].chars().next().unwrap_or('\u{FFFD}');
-            (classify_char(c), c.len_utf8())
-        }
+    /// The class and width of the (non-ASCII) character at byte `pos`, which is
+    /// always on a character boundary: the tokenizer only advances by whole
+    /// characters.
+    #[cold]
+    fn char_at(&self, pos: usize) -> (Class, usize) {
+        let c = self.text[pos..].chars().next().unwrap_or('\u{FFFD}');
+        (classify_char(c), c.len_utf8())
     }
 }
 
@@ -140,37 +150,46 @@ impl<'a> Iterator for Words<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<Word<'a>> {
-        let len = self.text.len();
+        let bytes = self.text.as_bytes();
         let mut broke = self.first;
         // Skip separators, remembering whether one of them was a break.
-        while self.pos < len {
-            let (class, width) = self.class_at(self.pos);
-            match class {
-                Class::Word => break,
-                Class::Break => broke = true,
-                Class::Space | Class::Joiner => {}
+        loop {
+            let b = *bytes.get(self.pos)?;
+            match BYTES[b as usize] {
+                Byte::Word => break,
+                Byte::Adjacent => self.pos += 1,
+                Byte::Break => {
+                    broke = true;
+                    self.pos += 1;
+                }
+                Byte::NonAscii => {
+                    let (class, width) = self.char_at(self.pos);
+                    match class {
+                        Class::Word => break,
+                        Class::Break => broke = true,
+                        Class::Space | Class::Joiner => {}
+                    }
+                    self.pos += width;
+                }
             }
-            self.pos += width;
-        }
-        if self.pos >= len {
-            return None;
         }
         let start = self.pos;
-        let bytes = self.text.as_bytes();
-        while self.pos < len {
-            let b = bytes[self.pos];
-            if b < 0x80 {
-                if b.is_ascii_alphanumeric() {
-                    self.pos += 1;
-                    continue;
+        loop {
+            // The ASCII run, then a decoded character if one follows.
+            self.pos += bytes[self.pos..]
+                .iter()
+                .position(|&b| BYTES[b as usize] != Byte::Word)
+                .unwrap_or(bytes.len() - self.pos);
+            match bytes.get(self.pos) {
+                Some(&b) if BYTES[b as usize] == Byte::NonAscii => {
+                    let (class, width) = self.char_at(self.pos);
+                    if class != Class::Word {
+                        break;
+                    }
+                    self.pos += width;
                 }
-                break;
+                _ => break,
             }
-            let (class, width) = self.class_at(self.pos);
-            if class != Class::Word {
-                break;
-            }
-            self.pos += width;
         }
         self.first = false;
         Some(Word {
