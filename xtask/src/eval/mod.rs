@@ -1,7 +1,7 @@
 //! The evaluation harness: how many artifacts does the checker find, how rarely
 //! does it flag honest text, and how often is its fix the original?
 //!
-//! `cargo run --release -p xtask -- eval [--clean DIR] [--seed N] [--fit] [--prior-shift X] [--pooling X]`
+//! `cargo run --release -p xtask -- eval [--clean DIR] [--seed N] [--fit] [--prior-shift X] [--pooling X] [--misses N]`
 //!
 //! Clean articles (default `../shared/corpora/bbc-news`, read at evaluation time
 //! and never copied into the project) are split by position: even articles train
@@ -12,7 +12,9 @@
 //! class, document ROC AUC and the true-positive rate at 1 % false positives,
 //! and false flags per 1,000 words of clean text. With `--fit` it first fits the
 //! spun-word scorer's logistic weights on the training split and prints them as
-//! the `Tuning::default` values, then evaluates with them.
+//! the `Tuning::default` values, then evaluates with them. With `--misses N` it
+//! also lists, per class, the N most frequent missed substitutions and whether
+//! the checker had no candidate there or scored one below the threshold.
 
 pub mod spinner;
 
@@ -44,6 +46,7 @@ pub fn run(args: &[String]) -> i32 {
     let mut fit = false;
     let mut prior_shift: Option<f64> = None;
     let mut pooling: Option<f64> = None;
+    let mut misses = 0usize;
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
@@ -64,8 +67,12 @@ pub fn run(args: &[String]) -> i32 {
                 i += 1;
                 prior_shift = args[i].parse().ok();
             }
+            "--misses" => {
+                i += 1;
+                misses = args[i].parse().unwrap_or(20);
+            }
             other => {
-                eprintln!("eval: unknown argument {other}; usage: eval [--clean DIR] [--seed N] [--fit] [--prior-shift X] [--pooling X]");
+                eprintln!("eval: unknown argument {other}; usage: eval [--clean DIR] [--seed N] [--fit] [--prior-shift X] [--pooling X] [--misses N]");
                 return 2;
             }
         }
@@ -109,7 +116,7 @@ pub fn run(args: &[String]) -> i32 {
         .build()
         .expect("embedded dictionaries load");
     let samples = make_samples(&spinner, &test, seed.wrapping_add(1000));
-    evaluate(&checker, &samples);
+    evaluate(&checker, &samples, misses);
     0
 }
 
@@ -246,7 +253,7 @@ struct Counts {
     fixed: usize,
 }
 
-fn evaluate(checker: &Checker, samples: &[Sample]) {
+fn evaluate(checker: &Checker, samples: &[Sample], list_misses: usize) {
     let options = CheckOptions {
         include_diff: false,
         include_fixed: false,
@@ -261,7 +268,13 @@ fn evaluate(checker: &Checker, samples: &[Sample]) {
     let mut clean_spun_verdicts = 0usize;
     let mut positives: Vec<f64> = Vec::new();
     let mut negatives: Vec<f64> = Vec::new();
+    let mut missed = Misses::default();
     for sample in samples {
+        let candidates = if list_misses > 0 {
+            checker.findings(&sample.spun.text)
+        } else {
+            Vec::new()
+        };
         let report = checker
             .check_with(&sample.spun.text, &options)
             .expect("valid options");
@@ -283,6 +296,9 @@ fn evaluate(checker: &Checker, samples: &[Sample]) {
                 {
                     by_class[class].fixed += 1;
                 }
+            } else if list_misses > 0 {
+                let candidate = candidates.iter().find(|f| f.start == sub.start);
+                missed.add(class, sub, candidate.map(|f| f.confidence));
             }
         }
         true_flags += spans
@@ -359,6 +375,51 @@ fn evaluate(checker: &Checker, samples: &[Sample]) {
         1000.0 * ratio(clean_flags, clean_words)
     );
     println!("| clean documents judged spun | {clean_spun_verdicts} |");
+    if list_misses > 0 {
+        missed.print(list_misses);
+    }
+}
+
+/// Missed substitutions by class, for finding where recall is lost.
+#[derive(Default)]
+struct Misses {
+    /// (class, "artifact -> original") -> (no candidate, scored below threshold, sum of those scores)
+    pairs: std::collections::HashMap<(usize, String), (usize, usize, f64)>,
+}
+
+impl Misses {
+    fn add(&mut self, class: usize, sub: &spinner::Substitution, confidence: Option<f64>) {
+        let key = format!("{} -> {}", sub.artifact.to_lowercase(), sub.original);
+        let entry = self.pairs.entry((class, key)).or_default();
+        match confidence {
+            None => entry.0 += 1,
+            Some(c) => {
+                entry.1 += 1;
+                entry.2 += c;
+            }
+        }
+    }
+
+    fn print(&self, top: usize) {
+        for (class, name) in CLASSES {
+            let mut rows: Vec<_> = self
+                .pairs
+                .iter()
+                .filter(|((c, _), _)| *c == class as usize)
+                .collect();
+            let none: usize = rows.iter().map(|(_, v)| v.0).sum();
+            let low: usize = rows.iter().map(|(_, v)| v.1).sum();
+            println!();
+            println!(
+                "misses, {name}: {none} without a candidate, {low} scored below the threshold"
+            );
+            rows.sort_by_key(|(k, v)| (std::cmp::Reverse(v.0 + v.1), k.1.clone()));
+            for ((_, pair), (none, low, sum)) in rows.into_iter().take(top) {
+                let mean = if *low > 0 { sum / *low as f64 } else { 0.0 };
+                println!("  {pair}: {none} no candidate, {low} below (mean confidence {mean:.2})");
+            }
+        }
+    }
 }
 
 /// Area under the ROC curve: the chance that a spun document scores above a

@@ -172,7 +172,8 @@ impl<'a> Spinner<'a> {
     }
 
     /// Spins twice: a second family over the first's output. Labels keep the
-    /// clean text's original for words spun twice.
+    /// clean text's original for words spun twice, and are dropped for words
+    /// the second pass turned back into their original.
     pub fn spin_twice(
         &self,
         text: &str,
@@ -215,6 +216,9 @@ impl<'a> Spinner<'a> {
                 original,
             });
         }
+        // A word spun back to its clean form ("at -> astatine -> at") is no
+        // longer an artifact.
+        substitutions.retain(|s| !s.artifact.eq_ignore_ascii_case(&s.original));
         substitutions.sort_by_key(|s| s.start);
         SpunText {
             text: twice.text,
