@@ -1,5 +1,9 @@
 //! Throughput of a whole check (tokenize, look up, context scoring, spans, fixed
-//! text, diff), in bytes per second.
+//! text, diff), in bytes per second, next to the floor measured on the same
+//! machine over the same text (`floor/split-lowercase-lookup`: split on
+//! non-alphanumerics, lower-case, one hash-set probe per word against 5,000
+//! artifacts), so that the figure can be read on any machine as a share of
+//! what the hardware allows.
 //!
 //! Input: the BBC news corpus from `../shared/corpora/bbc-news` when it is there
 //! (or `UNSPUN_BENCH_CORPUS`), otherwise English-like text sampled from the
@@ -136,7 +140,41 @@ fn bench(c: &mut Criterion) {
         })
     });
     group.finish();
+    floor(c, &docs, total);
     c.bench_function("startup/Checker::new", |b| b.iter(Checker::new));
+}
+
+/// The speed floor: the least any dictionary check must do per word.
+fn floor(c: &mut Criterion, docs: &[String], total: usize) {
+    let (_, spun_words) = unspun::dict::embedded::SPUN_WORDS;
+    let patterns: rustc_hash::FxHashSet<&str> = spun_words
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .filter_map(|l| l.split('\t').next())
+        .take(5_000)
+        .collect();
+    let mut group = c.benchmark_group("floor");
+    group.sample_size(10);
+    group.throughput(Throughput::Bytes(total as u64));
+    group.bench_function("split-lowercase-lookup", |b| {
+        let mut word = String::new();
+        b.iter(|| {
+            let mut hits = 0usize;
+            for d in docs {
+                for w in d
+                    .split(|c: char| !c.is_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                {
+                    word.clear();
+                    word.push_str(w);
+                    word.make_ascii_lowercase();
+                    hits += usize::from(patterns.contains(word.as_str()));
+                }
+            }
+            hits
+        })
+    });
+    group.finish();
 }
 
 criterion_group!(benches, bench);
