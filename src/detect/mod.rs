@@ -973,9 +973,19 @@ impl Engine {
         // their originals ("not conscionable commercialized" -> "not just
         // trade"), and knows how dense the strong evidence is in the document.
         for pass in 0..2 {
-            scored.clear();
-            for &i in &candidates {
-                scored.push(self.judge(doc, i, &replaced));
+            if pass == 0 {
+                scored.extend(candidates.iter().map(|&i| self.judge(doc, i, &replaced)));
+            } else {
+                // Only a candidate next to a replaced word reads new neighbours.
+                let beside_replaced = |i: usize| {
+                    (i > 0 && replaced[i - 1] != NONE)
+                        || replaced.get(i + 1).is_some_and(|&r| r != NONE)
+                };
+                for s in scored.iter_mut() {
+                    if beside_replaced(s.index) {
+                        *s = self.judge(doc, s.index, &replaced);
+                    }
+                }
             }
             for (k, s) in scored.iter().enumerate() {
                 strong[k] = s.is_strong();
@@ -1016,6 +1026,7 @@ impl Engine {
         }
         scored
             .into_iter()
+            .filter(|s| s.logit >= min_logit)
             .map(|s| {
                 let i = s.index;
                 let spun = &self.spun[doc.lex[i].spun as usize];
