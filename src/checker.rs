@@ -419,7 +419,7 @@ impl Checker {
                 m
             }
             Evidence::Context {
-                features,
+                context: advantage,
                 artifact_zipf,
                 original_zipf,
                 left,
@@ -447,7 +447,7 @@ impl Checker {
                         per_words(*original_zipf)
                     ));
                 }
-                let fit = features.context;
+                let fit = *advantage;
                 if fit > 0.7 {
                     reasons.push(format!(
                         "\u{201c}{}\u{201d} fits the context about {} times better than \u{201c}{}\u{201d} in clean English",

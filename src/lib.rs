@@ -12,7 +12,7 @@
 //! );
 //! assert_eq!(
 //!     report.fixed.as_deref(),
-//!     Some("The travel comes as Mexico has worked to negotiate with the Trump administration to avoid tariff threats.")
+//!     Some("The trip comes as Mexico has worked to negotiate with the Trump administration to avoid tariff threats.")
 //! );
 //! ```
 //!

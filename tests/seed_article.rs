@@ -21,11 +21,12 @@ const MUST_FIND: &[(&str, &[&str])] = &[
 ];
 
 /// Names and ordinary words of the article that must stay unflagged. (The
-/// checker still misreads "deportation", "improving" and "cooperation" in this
-/// dense spun text; the evaluation harness measures such misses at scale.)
+/// checker still misreads "improving" and "cooperation" in this dense spun
+/// text; the evaluation harness measures such misses at scale.)
 const NEVER_FLAG: &[&str] = &[
     "Mexico",
     "tariff",
+    "deportation",
     "President",
     "Trump",
     "Sheinbaum",

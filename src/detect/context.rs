@@ -2,36 +2,40 @@
 //!
 //! A spinner swaps a word without regard to sense, so the artifact usually fits its
 //! slot worse than the original did: "connected Friday" against "on Friday",
-//! "Trump medication" against "Trump administration". The model scores a word `w`
-//! between a left neighbour `p` and a right neighbour `n` with a smoothed bigram
-//! language model,
+//! "Trump medication" against "Trump administration". The model scores how much
+//! a word `w` is drawn to its left neighbour `p` and right neighbour `n`: for
+//! each pair, the log ratio of the times it was seen to the times it would be
+//! seen by chance, with one pseudo-pair added to both,
 //!
 //! ```text
-//! fit(w) = ln P(w | p) + ln P(n | w)
-//! P(w | p) = (c(p, w) + mu * P(w)) / (c(p) + mu)          (Dirichlet smoothing)
+//! association(p, w, n) = ln (c(p, w) + 1) / (c(p) c(w) / N + 1)
+//!                      + ln (c(w, n) + 1) / (c(w) c(n) / N + 1)
 //! ```
 //!
-//! and the checker compares `fit(original) - fit(artifact)`. The counts come from
-//! clean edited English (Brown corpus and nlp-corpus, see `dictionaries/README.md`),
-//! shipped as text files and embedded in the binary.
+//! and the checker compares `association(original) - association(artifact)`.
+//! The ratio to the chance count keeps word frequency out of the comparison:
+//! a pair never seen counts against a word only when the corpus should have
+//! shown it ("connected Friday" against a common "connected" and a common
+//! "Friday"), not when both words are too rare for the pair to turn up. The
+//! counts come from clean edited English (Brown corpus and nlp-corpus, see
+//! `dictionaries/README.md`), shipped as text files and embedded in the binary.
 
 use rustc_hash::FxHashMap;
 
 /// Model id meaning "no information" (a word the model has never seen).
 pub const UNKNOWN: u32 = u32::MAX;
 
-/// Smoothing strength: how many pseudo-observations of the unigram distribution
-/// are mixed into each bigram distribution.
-const MU: f64 = 40.0;
+/// Pseudo-count added to a pair's observed and expected counts in
+/// [`ContextModel::association`].
+const PSEUDO_PAIRS: f64 = 1.0;
 
-/// Unigram and bigram counts with the scoring formula above.
+/// Unigram and bigram counts with the association formula above.
 #[derive(Debug, Clone)]
 pub struct ContextModel {
     ids: FxHashMap<Box<str>, u32>,
     unigram: Vec<u32>,
     bigram: FxHashMap<u64, u32>,
     total: f64,
-    vocabulary: f64,
     break_id: u32,
     rare_id: u32,
 }
@@ -118,7 +122,6 @@ impl ContextModel {
         }
         Ok(ContextModel {
             rare_id,
-            vocabulary: unigram.len() as f64,
             ids,
             unigram,
             bigram,
@@ -176,10 +179,6 @@ impl ContextModel {
         }
     }
 
-    fn unigram_p(&self, id: u32) -> f64 {
-        (f64::from(self.count(id)) + 0.5) / (self.total + 0.5 * self.vocabulary)
-    }
-
     fn pair(&self, a: u32, b: u32) -> f64 {
         if a == UNKNOWN || b == UNKNOWN {
             return 0.0;
@@ -187,42 +186,31 @@ impl ContextModel {
         f64::from(self.bigram.get(&pair_key(a, b)).copied().unwrap_or(0))
     }
 
-    /// `ln P(w | p)`; with an unknown `p`, the unigram probability of `w`.
-    pub fn ln_p_given_left(&self, p: u32, w: u32) -> f64 {
-        let pw = self.unigram_p(w);
-        if p == UNKNOWN {
-            return pw.ln();
-        }
-        ((self.pair(p, w) + MU * pw) / (f64::from(self.count(p)) + MU)).ln()
-    }
-
-    /// How much the neighbours attract `w`, beyond its own frequency: the
-    /// pointwise mutual information `ln P(w | p) / P(w) + ln P(n | w) / P(n)`.
-    /// An unknown neighbour adds nothing (no evidence either way).
+    /// How much the neighbours attract `w`, beyond its own frequency: for each
+    /// known neighbour, the log ratio of how often the pair was seen to how
+    /// often it would be seen by chance, both with [`PSEUDO_PAIRS`] added,
+    ///
+    /// ```text
+    /// ln (c(p, w) + k) / (c(p) c(w) / N + k)  +  ln (c(w, n) + k) / (c(w) c(n) / N + k)
+    /// ```
+    ///
+    /// A pair the corpus was too small to show (expected well under once) is
+    /// no evidence either way; a pair expected many times and never seen is
+    /// strong evidence against the word. An unknown neighbour adds nothing.
     pub fn association(&self, p: u32, w: u32, n: u32) -> f64 {
         let mut total = 0.0;
         if p != UNKNOWN {
-            total += self.ln_p_given_left(p, w) - self.unigram_p(w).ln();
+            total += self.pair_association(p, w);
         }
         if n != UNKNOWN {
-            total += self.ln_p_given_left(w, n) - self.unigram_p(n).ln();
+            total += self.pair_association(w, n);
         }
         total
     }
 
-    /// `ln` of how much more frequent `a` is than `b` in the clean corpora.
-    pub fn ln_frequency_ratio(&self, a: u32, b: u32) -> f64 {
-        (self.unigram_p(a) / self.unigram_p(b)).ln()
-    }
-
-    /// How well `w` fits between `p` and `n`: `ln P(w | p) + ln P(n | w)`. An
-    /// unknown right neighbour adds nothing (no evidence either way).
-    pub fn fit(&self, p: u32, w: u32, n: u32) -> f64 {
-        let left = self.ln_p_given_left(p, w);
-        if n == UNKNOWN {
-            return left;
-        }
-        left + self.ln_p_given_left(w, n)
+    fn pair_association(&self, a: u32, b: u32) -> f64 {
+        let expected = f64::from(self.count(a)) * f64::from(self.count(b)) / self.total;
+        ((self.pair(a, b) + PSEUDO_PAIRS) / (expected + PSEUDO_PAIRS)).ln()
     }
 }
 
@@ -265,10 +253,14 @@ mod tests {
     }
 
     #[test]
-    fn unknown_words_give_finite_scores() {
+    fn unknown_words_and_pairs_too_rare_to_be_seen_are_no_evidence() {
         let m = tiny();
-        let f = m.fit(UNKNOWN, m.id("never-seen"), UNKNOWN);
-        assert!(f.is_finite() && f < 0.0);
+        let (on, zebra) = (m.id("on"), m.id("zebra"));
+        assert_eq!(m.association(on, m.id("never-seen"), UNKNOWN), 0.0);
+        // "zebra on": expected 3 * 5000 / 22503 = 0.67 times, never seen: ln 1/1.67.
+        assert!(m.association(zebra, on, UNKNOWN) > -0.6);
+        // "connected friday": expected 500 * 1000 / 22503 = 22 times, never seen.
+        assert!(m.association(UNKNOWN, m.id("connected"), m.id("friday")) < -2.5);
     }
 
     #[test]

@@ -193,6 +193,9 @@ pub enum Evidence {
     Context {
         /// The numbers the scorer read.
         features: Features,
+        /// How much better the top original fits the slot, in nats, before
+        /// the scorer clamps it (the clamped value is in `features`).
+        context: f64,
         /// Zipf frequency of the artifact in English at large.
         artifact_zipf: f32,
         /// Zipf frequency of the top original.
@@ -340,12 +343,12 @@ impl Engine {
             let t = &self.tuning;
             // The cues and capitalisation that raise the logit most.
             let cues = Cues {
-                next_opens_noun_phrase: t.weights[10] > 0.0,
-                after_determiner: t.weights[11] > 0.0,
-                after_auxiliary: t.weights[12] > 0.0,
-                after_subject: t.weights[13] > 0.0,
+                next_opens_noun_phrase: t.weights[Features::PREP_BEFORE_NP] > 0.0,
+                after_determiner: t.weights[Features::PREP_AFTER_DET] > 0.0,
+                after_auxiliary: t.weights[Features::ADVERB_AFTER_AUX] > 0.0,
+                after_subject: t.weights[Features::MODAL_AFTER_SUBJECT] > 0.0,
             };
-            let capitalized = t.weights[5] > 0.0;
+            let capitalized = t.weights[Features::CAPITALIZED] > 0.0;
             let levels = DENSITY_LEVELS.map(|level| level.min(t.max_density));
             // Rounded up: a bound must never fall below the logit.
             t.logit_bounds(spun, &cues, capitalized, levels)
@@ -1062,6 +1065,7 @@ impl Engine {
                     uncertain: spun.uncertain,
                     evidence: Evidence::Context {
                         features: s.features(spun.dict_is_curated),
+                        context: s.ranked[0].context,
                         artifact_zipf: spun.zipf,
                         original_zipf: top.zipf,
                         left: side(left),
@@ -1137,9 +1141,12 @@ impl Scored {
 }
 
 /// Context evidence (and the artifact's own association) is clamped to
-/// plus or minus this many nats: the bigram counts cannot support more, and the
-/// bound lets the scorer skip hopeless candidates.
-const CONTEXT_LIMIT: f64 = 10.0;
+/// plus or minus this many nats (a factor of 20): beyond it, counts from 3
+/// million words tell little more (the harness gives the same precision and
+/// recall, within 0.005, with a clamp at 3, 4 or 10 nats), and the tighter
+/// the clamp, the more candidates the bound lets the scorer skip unscored
+/// (a clamp at 10 nats made the whole check almost four times slower).
+const CONTEXT_LIMIT: f64 = 3.0;
 
 /// A rare artifact is at most this common (Zipf) to count as strong evidence.
 const STRONG_MAX_ZIPF: f64 = 2.5;
@@ -1177,7 +1184,7 @@ pub struct Features {
 
 impl Features {
     /// Number of entries in [`Features::vector`].
-    pub const LEN: usize = 15;
+    pub const LEN: usize = 14;
     /// Names of the entries of [`Features::vector`], in order.
     pub const NAMES: [&'static str; Features::LEN] = [
         "context",
@@ -1186,7 +1193,6 @@ impl Features {
         "original_closed",
         "artifact_closed",
         "capitalized",
-        "density",
         "density_x_context",
         "artifact_association",
         "density_x_gap",
@@ -1196,6 +1202,19 @@ impl Features {
         "modal_after_subject",
         "density_x_closed",
     ];
+    // Positions in the vector that the bounds and the cue choice read.
+    const CONTEXT: usize = 0;
+    const ORIGINAL_CLOSED: usize = 3;
+    const ARTIFACT_CLOSED: usize = 4;
+    const CAPITALIZED: usize = 5;
+    const DENSITY_X_CONTEXT: usize = 6;
+    const ARTIFACT_ASSOCIATION: usize = 7;
+    const DENSITY_X_GAP: usize = 8;
+    const PREP_BEFORE_NP: usize = 9;
+    const PREP_AFTER_DET: usize = 10;
+    const ADVERB_AFTER_AUX: usize = 11;
+    const MODAL_AFTER_SUBJECT: usize = 12;
+    const DENSITY_X_CLOSED: usize = 13;
 
     /// The inputs of the logistic model.
     pub fn vector(&self) -> [f64; Features::LEN] {
@@ -1210,7 +1229,6 @@ impl Features {
             flag(self.original_closed),
             flag(self.artifact_closed),
             flag(self.capitalized),
-            d,
             d * self.context,
             self.artifact_association,
             d * self.gap,
@@ -1257,14 +1275,20 @@ impl Default for Tuning {
         Tuning {
             // Fitted by `cargo run --release -p xtask -- eval --fit`.
             weights: [
-                0.1361, 0.9457, -0.2672, 0.4301, -0.3727, -11.5317, 1.5295, 0.0428, -0.0418,
-                0.0944, 0.8028, -0.2906, -0.2996, 1.1238, -0.0739,
+                0.3509, 0.6436, -0.3600, -0.3737, -0.4055, -10.6928, 0.3797, -0.2389, 0.8077,
+                0.5124, -0.1070, -0.3057, 1.3751, 1.3424,
             ],
-            intercept: -2.1978,
-            prior_shift: 1.7,
+            intercept: -0.3980,
+            // Set by hand, and measured by the harness and the tests: span
+            // precision stays above 0.95 on the labelled set and false flags
+            // under 0.1 per 1,000 words of BBC news, and the seed article's
+            // ordinary words ("tariff") stay unflagged.
+            prior_shift: 1.2,
             spun_density: 1.0,
             spun_doc_closed_boost: 2.0,
-            spun_doc_curated_boost: 1.5,
+            // Curated artifacts were seen in real spun copy; some ("Trump
+            // medication") have no bigram evidence in the counts at all.
+            spun_doc_curated_boost: 3.0,
             max_density: 2.0,
             phrase_weight: 1.0,
             pooling: 1.0,
@@ -1305,11 +1329,14 @@ impl Tuning {
             };
             let x = features.vector();
             let fixed: f64 = self.weights.iter().zip(x).map(|(w, v)| w * v).sum();
-            // Density enters linearly (its interaction with the context is
-            // zero here) and through the spun-document boosts, which step up
-            // at `spun_density`: the maximum over 0..=density is at an end or
-            // at the step.
-            let slope = self.weights[6] + self.weights[9] * features.gap + self.weights[14] * x[3];
+            // Density enters linearly through its interactions with the gap
+            // and the original's class (the one with the context is counted
+            // in the context's room below), and through the spun-document
+            // boosts, which step up at `spun_density`: the maximum over
+            // 0..=density is at an end or at the step.
+            let w = &self.weights;
+            let slope = w[Features::DENSITY_X_GAP] * features.gap
+                + w[Features::DENSITY_X_CLOSED] * x[Features::ORIGINAL_CLOSED];
             let boosts = if features.original_closed {
                 self.spun_doc_closed_boost
             } else {
@@ -1326,10 +1353,11 @@ impl Tuning {
                 if self.spun_density <= density {
                     density_part = density_part.max(with_density(self.spun_density));
                 }
-                let context_room = (self.weights[0].abs() + density * self.weights[7].abs())
+                let context_room = (w[Features::CONTEXT].abs()
+                    + density * w[Features::DENSITY_X_CONTEXT].abs())
                     * CONTEXT_LIMIT
-                    + self.weights[8].abs() * CONTEXT_LIMIT
-                    + self.weights[4].max(0.0);
+                    + w[Features::ARTIFACT_ASSOCIATION].abs() * CONTEXT_LIMIT
+                    + w[Features::ARTIFACT_CLOSED].max(0.0);
                 let z = self.intercept - self.prior_shift + fixed + density_part + context_room;
                 *best = best.max(z);
             }
