@@ -603,4 +603,41 @@ mod tests {
         let (w, _) = logistic_regression(&xs, &ys, 1e-2, 25);
         assert!(w[0] > 1.0, "{w:?}");
     }
+
+    #[test]
+    fn spinning_twice_labels_only_words_that_differ_from_their_original() {
+        let sources = Sources::defaults(&repo_root());
+        if !sources.thesauri_installed() {
+            eprintln!("skipping: WordNet/MyThes not installed (apt-get install wordnet-base mythes-en-us)");
+            return;
+        }
+        let wordnet = WordNet::load(&sources.wordnet_dir).expect("WordNet loads");
+        let mythes = MyThes::load(&sources.mythes_file).expect("MyThes loads");
+        let spinner = Spinner::new(&wordnet, &mythes);
+        let clean = "the minister will travel to the city on friday to meet the president \
+                     and discuss trade as the talks continue in the capital while officials \
+                     say the visit is important for the economy and for security";
+        let mut labels = 0;
+        for seed in 0..40 {
+            let mut rng = Rng::new(seed);
+            for first in Family::ALL {
+                for second in Family::ALL {
+                    let spun = spinner.spin_twice(clean, first, second, 0.6, &mut rng);
+                    for sub in &spun.substitutions {
+                        labels += 1;
+                        assert!(
+                            !sub.artifact.eq_ignore_ascii_case(&sub.original),
+                            "{sub:?} in {:?}",
+                            spun.text
+                        );
+                        assert!(spun.text[sub.start..].starts_with(&sub.artifact));
+                    }
+                }
+            }
+        }
+        assert!(
+            labels > 1000,
+            "the spinner spun too little to test ({labels} labels)"
+        );
+    }
 }
