@@ -188,10 +188,10 @@ impl ContextModel {
 
     /// How much the neighbours attract `w`, beyond its own frequency: for each
     /// known neighbour, the log ratio of how often the pair was seen to how
-    /// often it would be seen by chance, both with [`PSEUDO_PAIRS`] added,
+    /// often it would be seen by chance, both with one pseudo-pair added,
     ///
     /// ```text
-    /// ln (c(p, w) + k) / (c(p) c(w) / N + k)  +  ln (c(w, n) + k) / (c(w) c(n) / N + k)
+    /// ln (c(p, w) + 1) / (c(p) c(w) / N + 1)  +  ln (c(w, n) + 1) / (c(w) c(n) / N + 1)
     /// ```
     ///
     /// A pair the corpus was too small to show (expected well under once) is

@@ -138,7 +138,7 @@ pub(super) fn project(source: &str, skip_quotes: bool) -> Projection<'static> {
             Token::Comment(comment) => match directive(&String::from_utf8_lossy(&comment.value)) {
                 Some(Directive::Ignore) => {
                     let depth = stack.len();
-                    if skip_from.map_or(true, |d| d > depth) {
+                    if skip_from.is_none_or(|d| d > depth) {
                         skip_from = Some(depth);
                     }
                     b.block_break();

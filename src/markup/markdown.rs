@@ -20,7 +20,7 @@ pub(super) fn project(source: &str, skip_quotes: bool) -> Projection<'static> {
     // Text is left out while the container depth is at least this.
     let mut skip_from: Option<usize> = None;
     let skip = |skip_from: &mut Option<usize>, depth: usize| {
-        if skip_from.map_or(true, |d| d > depth) {
+        if skip_from.is_none_or(|d| d > depth) {
             *skip_from = Some(depth);
         }
     };
