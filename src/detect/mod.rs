@@ -1414,3 +1414,28 @@ impl Document<'_, '_> {
         Cues::at(self.words, i, |k| self.lex[k].class)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Features;
+
+    #[test]
+    fn feature_positions_name_the_entries_they_index() {
+        for (position, name) in [
+            (Features::CONTEXT, "context"),
+            (Features::ORIGINAL_CLOSED, "original_closed"),
+            (Features::ARTIFACT_CLOSED, "artifact_closed"),
+            (Features::CAPITALIZED, "capitalized"),
+            (Features::DENSITY_X_CONTEXT, "density_x_context"),
+            (Features::ARTIFACT_ASSOCIATION, "artifact_association"),
+            (Features::DENSITY_X_GAP, "density_x_gap"),
+            (Features::PREP_BEFORE_NP, "prep_before_np"),
+            (Features::PREP_AFTER_DET, "prep_after_det"),
+            (Features::ADVERB_AFTER_AUX, "adverb_after_aux"),
+            (Features::MODAL_AFTER_SUBJECT, "modal_after_subject"),
+            (Features::DENSITY_X_CLOSED, "density_x_closed"),
+        ] {
+            assert_eq!(Features::NAMES[position], name);
+        }
+    }
+}

@@ -383,19 +383,30 @@ fn evaluate(checker: &Checker, samples: &[Sample], list_misses: usize) {
 /// Missed substitutions by class, for finding where recall is lost.
 #[derive(Default)]
 struct Misses {
-    /// (class, "artifact -> original") -> (no candidate, scored below threshold, sum of those scores)
-    pairs: std::collections::HashMap<(usize, String), (usize, usize, f64)>,
+    /// (class, "artifact -> original") -> its tally.
+    pairs: std::collections::HashMap<(usize, String), MissTally>,
+}
+
+/// How one artifact -> original pair was missed.
+#[derive(Default)]
+struct MissTally {
+    /// The checker had no candidate at the substitution.
+    unseen: usize,
+    /// It had one, scored below the threshold.
+    below: usize,
+    /// Sum of those candidates' confidences.
+    below_confidence: f64,
 }
 
 impl Misses {
     fn add(&mut self, class: usize, sub: &spinner::Substitution, confidence: Option<f64>) {
         let key = format!("{} -> {}", sub.artifact.to_lowercase(), sub.original);
-        let entry = self.pairs.entry((class, key)).or_default();
+        let tally = self.pairs.entry((class, key)).or_default();
         match confidence {
-            None => entry.0 += 1,
+            None => tally.unseen += 1,
             Some(c) => {
-                entry.1 += 1;
-                entry.2 += c;
+                tally.below += 1;
+                tally.below_confidence += c;
             }
         }
     }
@@ -407,16 +418,23 @@ impl Misses {
                 .iter()
                 .filter(|((c, _), _)| *c == class as usize)
                 .collect();
-            let none: usize = rows.iter().map(|(_, v)| v.0).sum();
-            let low: usize = rows.iter().map(|(_, v)| v.1).sum();
+            let unseen: usize = rows.iter().map(|(_, t)| t.unseen).sum();
+            let below: usize = rows.iter().map(|(_, t)| t.below).sum();
             println!();
             println!(
-                "misses, {name}: {none} without a candidate, {low} scored below the threshold"
+                "misses, {name}: {unseen} without a candidate, {below} scored below the threshold"
             );
-            rows.sort_by_key(|(k, v)| (std::cmp::Reverse(v.0 + v.1), k.1.clone()));
-            for ((_, pair), (none, low, sum)) in rows.into_iter().take(top) {
-                let mean = if *low > 0 { sum / *low as f64 } else { 0.0 };
-                println!("  {pair}: {none} no candidate, {low} below (mean confidence {mean:.2})");
+            rows.sort_by_key(|(k, t)| (std::cmp::Reverse(t.unseen + t.below), k.1.clone()));
+            for ((_, pair), t) in rows.into_iter().take(top) {
+                let mean = if t.below > 0 {
+                    t.below_confidence / t.below as f64
+                } else {
+                    0.0
+                };
+                println!(
+                    "  {pair}: {} no candidate, {} below (mean confidence {mean:.2})",
+                    t.unseen, t.below
+                );
             }
         }
     }
