@@ -347,7 +347,7 @@ impl Checker {
             ));
         }
         let words = scan.words;
-        let (score, verdict) = score::judge(&spans, words);
+        let (score, verdict) = score::judge(&spans, words, scan.near_misses);
         let fixed = if options.markup == Markup::Text {
             let mut safe = edits.iter().map(|(_, safe)| *safe);
             repair::apply(text, &spans, options.fix_threshold, |_| {

@@ -237,6 +237,11 @@ pub struct Scan {
     pub words: usize,
     /// Findings in text order (all of them, whatever their confidence).
     pub findings: Vec<Finding>,
+    /// Sum of the confidences of the spun-word candidates that were scored
+    /// and fell below the threshold. Candidates whose best possible
+    /// confidence could not reach the threshold are skipped unscored and add
+    /// nothing.
+    pub near_misses: f64,
 }
 
 /// The compiled dictionaries and context model.
@@ -636,11 +641,14 @@ impl Engine {
         } else {
             (min_confidence / (1.0 - min_confidence)).ln()
         };
-        findings.extend(self.score_spun_words(&doc, &covered, enabled, findings.len(), min_logit));
+        let (spun_findings, near_misses) =
+            self.score_spun_words(&doc, &covered, enabled, findings.len(), min_logit);
+        findings.extend(spun_findings);
         findings.sort_by_key(|f| (f.start, f.end));
         Scan {
             words: words.len(),
             findings,
+            near_misses,
         }
     }
 
@@ -909,7 +917,7 @@ impl Engine {
         enabled: &dyn Fn(usize) -> bool,
         phrase_findings: usize,
         min_logit: f64,
-    ) -> Vec<Finding> {
+    ) -> (Vec<Finding>, f64) {
         let mut candidates: Vec<usize> = doc
             .spun_at
             .iter()
@@ -928,7 +936,7 @@ impl Engine {
             })
             .collect();
         if candidates.is_empty() {
-            return Vec::new();
+            return (Vec::new(), 0.0);
         }
         let t = &self.tuning;
         // Skip every artifact whose logit cannot reach `min_logit` even with the
@@ -1027,7 +1035,12 @@ impl Engine {
                 }
             }
         }
-        scored
+        let near_misses = scored
+            .iter()
+            .filter(|s| s.logit < min_logit)
+            .map(|s| sigmoid(s.logit))
+            .sum();
+        let findings = scored
             .into_iter()
             .filter(|s| s.logit >= min_logit)
             .map(|s| {
@@ -1073,7 +1086,8 @@ impl Engine {
                     },
                 }
             })
-            .collect()
+            .collect();
+        (findings, near_misses)
     }
 }
 
