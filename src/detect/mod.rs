@@ -9,8 +9,9 @@
 //! 1. phrases (tortured phrases, multi-word user entries) are followed through a
 //!    word trie; inflected forms ("learnings", "informations") map to the same
 //!    trie word, hyphens and line breaks are separators like spaces, and a word
-//!    of six letters or more that no lexicon knows is matched with one typo
-//!    (optimal string alignment distance via `strsim`);
+//!    of six letters or more that no lexicon knows, beside a phrase word spelled
+//!    right, is matched with one typo (optimal string alignment distance via
+//!    `strsim`);
 //! 2. PPS conditions (`requires`, `excludes`, `within`) are checked against the
 //!    phrases found anywhere in the document;
 //! 3. single-word spun artifacts are scored by [`context`]: how much better the
@@ -573,6 +574,35 @@ impl Engine {
         found
     }
 
+    /// Reads the unknown words at `unknown` (ascending) through a one-letter
+    /// typo, and returns those that stand for a phrase word with the words
+    /// they may stand for. A typo is looked for only beside a word of a phrase
+    /// spelled right: a phrase is found with a typo in one of its words, and
+    /// most unknown words (names, rare words) sit by no phrase word, so their
+    /// deletion probes are saved.
+    fn find_typos(
+        &self,
+        words: &[Word],
+        lex: &mut [Lex],
+        unknown: &[usize],
+    ) -> Vec<(usize, Vec<u32>)> {
+        let mut typo = Vec::new();
+        let mut buf = String::new();
+        for &i in unknown {
+            let beside_phrase_word = (i > 0 && lex[i - 1].word != NONE)
+                || lex.get(i + 1).is_some_and(|l| l.word != NONE);
+            if !beside_phrase_word {
+                continue;
+            }
+            let found = self.typo_match(text::lowercase_into(words[i].text, &mut buf));
+            if let Some(&first) = found.first() {
+                lex[i].word = first;
+                typo.push((i, found));
+            }
+        }
+        typo
+    }
+
     /// Finds the candidates in `text` and scores them. Spun-word candidates
     /// whose confidence cannot reach `min_confidence` are skipped (pass 0 to
     /// get every candidate).
@@ -581,9 +611,8 @@ impl Engine {
         let mut words: Vec<Word> = Vec::with_capacity(text.len() / 5 + 1);
         words.extend(text::words(text));
         let mut lex = Vec::with_capacity(words.len());
-        let mut typo = Vec::new();
+        let mut unknown = Vec::new();
         let mut spun_at = Vec::new();
-        let mut buf = String::new();
         for (i, w) in words.iter().enumerate() {
             // Most words matter to no dictionary: the cache-resident filter
             // says so without touching the lexicon. Their context-model ids
@@ -602,23 +631,18 @@ impl Engine {
                     ..EMPTY_LEX
                 },
                 None => {
-                    let mut l = Lex {
-                        model: LAZY,
-                        ..EMPTY_LEX
-                    };
                     let len = w.text.len();
                     // Typos are looked for in unknown words only; the filter
                     // answers most known words, the lexicon the rest exactly.
                     if (MIN_TYPO_LEN..=MAX_TYPO_LEN).contains(&len)
                         && (!self.known.may_contain(w.text) || self.lexicon.get(w.text).is_none())
                     {
-                        let found = self.typo_match(text::lowercase_into(w.text, &mut buf));
-                        if let Some(&first) = found.first() {
-                            l.word = first;
-                            typo.push((i, found));
-                        }
+                        unknown.push(i);
                     }
-                    l
+                    Lex {
+                        model: LAZY,
+                        ..EMPTY_LEX
+                    }
                 }
             };
             if entry.spun != NONE {
@@ -626,6 +650,7 @@ impl Engine {
             }
             lex.push(entry);
         }
+        let typo = self.find_typos(&words, &mut lex, &unknown);
         let doc = Document {
             words: &words,
             lex: &lex,
