@@ -127,22 +127,50 @@ enum Terminal {
     Condition(u32),
 }
 
-#[derive(Debug, Default, Clone)]
+/// A word trie over the phrases. Most words of ordinary English are the first
+/// word of some phrase, and almost every walk ends one step later: the bit
+/// sets below answer those dead ends from the cache, before the edge map or
+/// the terminal lists are touched.
+#[derive(Debug, Clone)]
 struct Trie {
     edges: FxHashMap<(u32, u32), u32>,
+    /// Bits set at a hash of every edge key: a clear bit means no edge.
+    edge_bits: Vec<u64>,
     /// The edges from the root, by word: every walk starts there, most end
     /// there, and an array answers without hashing.
     roots: Vec<u32>,
     terminals: Vec<Vec<Terminal>>,
+    /// Nodes with a terminal, one bit each.
+    terminal_bits: Vec<u64>,
+}
+
+/// log2 of the number of bits in [`Trie::edge_bits`]: 128 KiB, of which the
+/// catalogue's 17,000 edges set under 2 %.
+const EDGE_BITS_LOG2: u32 = 20;
+
+fn edge_bit(node: u32, word: u32) -> usize {
+    let key = (u64::from(node) << 32) | u64::from(word);
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - EDGE_BITS_LOG2)) as usize
 }
 
 impl Trie {
     fn new() -> Self {
         Trie {
             edges: FxHashMap::default(),
+            edge_bits: vec![0; 1 << (EDGE_BITS_LOG2 - 6)],
             roots: Vec::new(),
             terminals: vec![Vec::new()],
+            terminal_bits: Vec::new(),
         }
+    }
+
+    /// Whether a phrase or condition ends at `node`.
+    #[inline]
+    fn ends_at(&self, node: u32) -> bool {
+        let node = node as usize;
+        self.terminal_bits
+            .get(node / 64)
+            .is_some_and(|b| b & (1 << (node % 64)) != 0)
     }
 
     fn insert(&mut self, words: &[u32], terminal: Terminal) {
@@ -151,6 +179,8 @@ impl Trie {
             let next = self.terminals.len() as u32;
             let parent = node;
             node = *self.edges.entry((parent, w)).or_insert_with(|| next);
+            let bit = edge_bit(parent, w);
+            self.edge_bits[bit / 64] |= 1 << (bit % 64);
             if node == next {
                 self.terminals.push(Vec::new());
                 if parent == 0 {
@@ -163,6 +193,11 @@ impl Trie {
             }
         }
         self.terminals[node as usize].push(terminal);
+        let slot = node as usize / 64;
+        if self.terminal_bits.len() <= slot {
+            self.terminal_bits.resize(slot + 1, 0);
+        }
+        self.terminal_bits[slot] |= 1 << (node % 64);
     }
 
     #[inline]
@@ -173,6 +208,10 @@ impl Trie {
                 .get(word as usize)
                 .copied()
                 .filter(|&n| n != NONE);
+        }
+        let bit = edge_bit(node, word);
+        if self.edge_bits[bit / 64] & (1 << (bit % 64)) == 0 {
+            return None;
         }
         self.edges.get(&(node, word)).copied()
     }
@@ -802,10 +841,10 @@ impl Engine {
         present: &mut [bool],
         matches: &mut Vec<(usize, usize, u32)>,
     ) {
-        let terminals = &self.trie.terminals[node as usize];
-        if terminals.is_empty() {
+        if !self.trie.ends_at(node) {
             return;
         }
+        let terminals = &self.trie.terminals[node as usize];
         let words = doc.words;
         // Punctuation inside the match must stand where the phrase has it.
         let same_breaks = |breaks: &[bool]| {
@@ -1456,7 +1495,27 @@ impl Document<'_, '_> {
 
 #[cfg(test)]
 mod tests {
-    use super::Features;
+    use super::{Features, Terminal, Trie};
+
+    #[test]
+    fn the_tries_bit_sets_never_hide_an_edge_or_a_terminal() {
+        let mut trie = Trie::new();
+        // Enough edges for the bit set to see collisions.
+        let phrase = |a: u32| [a, a * 7 + 1, a * 13 + 2];
+        for a in 0..20_000 {
+            trie.insert(&phrase(a), Terminal::Phrase(a));
+        }
+        for a in 0..20_000 {
+            let [x, y, z] = phrase(a);
+            let first = trie.step(0, x).expect("root edge");
+            assert!(!trie.ends_at(first));
+            let second = trie.step(first, y).expect("second edge");
+            assert!(!trie.ends_at(second));
+            let third = trie.step(second, z).expect("third edge");
+            assert!(trie.ends_at(third));
+            assert_eq!(trie.step(third, z), None);
+        }
+    }
 
     #[test]
     fn feature_positions_name_the_entries_they_index() {
