@@ -10,8 +10,8 @@
 //!    word trie; inflected forms ("learnings", "informations") map to the same
 //!    trie word, hyphens and line breaks are separators like spaces, and a word
 //!    of six letters or more that no lexicon knows, beside a phrase word spelled
-//!    right, is matched with one typo (optimal string alignment distance via
-//!    `strsim`);
+//!    right and not capitalised inside a sentence, is matched with one typo
+//!    (optimal string alignment distance via `strsim`);
 //! 2. PPS conditions (`requires`, `excludes`, `within`) are checked against the
 //!    phrases found anywhere in the document;
 //! 3. single-word spun artifacts are scored by [`context`]: how much better the
@@ -616,9 +616,9 @@ impl Engine {
     /// Reads the unknown words at `unknown` (ascending) through a one-letter
     /// typo, and returns those that stand for a phrase word with the words
     /// they may stand for. A typo is looked for only beside a word of a phrase
-    /// spelled right: a phrase is found with a typo in one of its words, and
-    /// most unknown words (names, rare words) sit by no phrase word, so their
-    /// deletion probes are saved.
+    /// spelled right (a phrase is found with a typo in one of its words), and
+    /// not in a capitalised word inside a sentence: most unknown words of
+    /// ordinary text are such names, and their deletion probes are saved.
     fn find_typos(
         &self,
         words: &[Word],
@@ -630,7 +630,10 @@ impl Engine {
         for &i in unknown {
             let beside_phrase_word = (i > 0 && lex[i - 1].word != NONE)
                 || lex.get(i + 1).is_some_and(|l| l.word != NONE);
-            if !beside_phrase_word {
+            // A capitalised unknown word inside a sentence is a name (most of
+            // the unknown words of news copy are), not a mistyped phrase word.
+            let name = !words[i].break_before && words[i].is_capitalized();
+            if !beside_phrase_word || name {
                 continue;
             }
             let found = self.typo_match(text::lowercase_into(words[i].text, &mut buf));
