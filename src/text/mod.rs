@@ -118,11 +118,42 @@ fn is_combining_mark(c: char) -> bool {
 }
 
 /// Iterator over the [`Word`]s of a text. See [`words`].
+///
+/// The text is read in blocks of 64 bytes, each turned into bit masks (one bit
+/// per byte: ASCII word byte, ASCII break, non-ASCII) in one branch-free pass;
+/// word edges are then found with `trailing_zeros` instead of a test per byte.
+/// Only non-ASCII characters are decoded, one at a time.
 #[derive(Debug, Clone)]
 pub struct Words<'a> {
     text: &'a str,
     pos: usize,
     first: bool,
+    /// Byte offset of the block whose masks are loaded, or `usize::MAX`.
+    block: usize,
+    masks: BlockMasks,
+}
+
+/// One bit per byte of a 64-byte block; bits past the end of the text are 0.
+#[derive(Debug, Clone, Copy, Default)]
+struct BlockMasks {
+    word: u64,
+    brk: u64,
+    non_ascii: u64,
+}
+
+const BLOCK: usize = 64;
+
+impl BlockMasks {
+    fn of(bytes: &[u8]) -> BlockMasks {
+        let mut m = BlockMasks::default();
+        for (i, &b) in bytes.iter().enumerate() {
+            let class = BYTES[b as usize];
+            m.word |= u64::from(class == Byte::Word) << i;
+            m.brk |= u64::from(class == Byte::Break) << i;
+            m.non_ascii |= u64::from(class == Byte::NonAscii) << i;
+        }
+        m
+    }
 }
 
 /// Splits `text` into words with byte offsets.
@@ -131,6 +162,8 @@ pub fn words(text: &str) -> Words<'_> {
         text,
         pos: 0,
         first: true,
+        block: usize::MAX,
+        masks: BlockMasks::default(),
     }
 }
 
@@ -143,6 +176,66 @@ impl<'a> Words<'a> {
         let c = self.text[pos..].chars().next().unwrap_or('\u{FFFD}');
         (classify_char(c), c.len_utf8())
     }
+
+    /// The masks of the block holding byte `pos`, shifted so that bit 0 is
+    /// `pos`, and the offset of the next block.
+    #[inline]
+    fn masks_from(&mut self, pos: usize) -> (BlockMasks, usize) {
+        let block = pos & !(BLOCK - 1);
+        if block != self.block {
+            let bytes = self.text.as_bytes();
+            self.masks = BlockMasks::of(&bytes[block..(block + BLOCK).min(bytes.len())]);
+            self.block = block;
+        }
+        let shift = pos - block;
+        let m = self.masks;
+        (
+            BlockMasks {
+                word: m.word >> shift,
+                brk: m.brk >> shift,
+                non_ascii: m.non_ascii >> shift,
+            },
+            block + BLOCK,
+        )
+    }
+
+    /// Skips ASCII separators from `pos` to the next ASCII word byte or
+    /// non-ASCII byte (or the end); says whether a break was among them.
+    #[inline]
+    fn skip_ascii_separators(&mut self, mut pos: usize) -> (usize, bool) {
+        let len = self.text.len();
+        let mut broke = false;
+        while pos < len {
+            let (m, next_block) = self.masks_from(pos);
+            let stop = m.word | m.non_ascii;
+            if stop != 0 {
+                let n = stop.trailing_zeros();
+                broke |= m.brk & ((1u64 << n) - 1) != 0;
+                return (pos + n as usize, broke);
+            }
+            broke |= m.brk != 0;
+            pos = next_block;
+        }
+        (len, broke)
+    }
+
+    /// The end of the run of ASCII word bytes that starts at `pos`.
+    #[inline]
+    fn ascii_run_end(&mut self, mut pos: usize) -> usize {
+        let len = self.text.len();
+        while pos < len {
+            let (m, next_block) = self.masks_from(pos);
+            let ended = !m.word;
+            // Past the block's end the shifted-in bits are 0, so `ended` is
+            // set there: the run may continue in the next block.
+            let n = ended.trailing_zeros() as usize;
+            if pos + n < next_block.min(len) {
+                return pos + n;
+            }
+            pos = next_block;
+        }
+        len
+    }
 }
 
 impl<'a> Iterator for Words<'a> {
@@ -154,32 +247,25 @@ impl<'a> Iterator for Words<'a> {
         let mut broke = self.first;
         // Skip separators, remembering whether one of them was a break.
         loop {
+            let (pos, ascii_break) = self.skip_ascii_separators(self.pos);
+            self.pos = pos;
+            broke |= ascii_break;
             let b = *bytes.get(self.pos)?;
-            match BYTES[b as usize] {
-                Byte::Word => break,
-                Byte::Adjacent => self.pos += 1,
-                Byte::Break => {
-                    broke = true;
-                    self.pos += 1;
-                }
-                Byte::NonAscii => {
-                    let (class, width) = self.char_at(self.pos);
-                    match class {
-                        Class::Word => break,
-                        Class::Break => broke = true,
-                        Class::Space | Class::Joiner => {}
-                    }
-                    self.pos += width;
-                }
+            if BYTES[b as usize] == Byte::Word {
+                break;
             }
+            let (class, width) = self.char_at(self.pos);
+            match class {
+                Class::Word => break,
+                Class::Break => broke = true,
+                Class::Space | Class::Joiner => {}
+            }
+            self.pos += width;
         }
         let start = self.pos;
         loop {
             // The ASCII run, then a decoded character if one follows.
-            self.pos += bytes[self.pos..]
-                .iter()
-                .position(|&b| BYTES[b as usize] != Byte::Word)
-                .unwrap_or(bytes.len() - self.pos);
+            self.pos = self.ascii_run_end(self.pos);
             match bytes.get(self.pos) {
                 Some(&b) if BYTES[b as usize] == Byte::NonAscii => {
                     let (class, width) = self.char_at(self.pos);
@@ -293,6 +379,71 @@ mod tests {
         assert!(!ws[1].break_before);
         assert!(ws[2].break_before);
         assert!(!ws[3].break_before);
+    }
+
+    /// The tokenizer's rule read one character at a time, with no blocks or
+    /// masks: what the block tokenizer must agree with.
+    fn reference_words(text: &str) -> Vec<(usize, usize, bool)> {
+        let mut out = Vec::new();
+        let mut broke = true;
+        let mut start = None;
+        for (i, c) in text.char_indices() {
+            let class = if c.is_ascii() {
+                match BYTES[c as usize] {
+                    Byte::Word => Class::Word,
+                    Byte::Adjacent => Class::Space,
+                    _ => Class::Break,
+                }
+            } else {
+                classify_char(c)
+            };
+            if class == Class::Word {
+                start.get_or_insert(i);
+                continue;
+            }
+            if let Some(s) = start.take() {
+                out.push((s, i, broke));
+                broke = false;
+            }
+            broke |= class == Class::Break;
+        }
+        if let Some(s) = start {
+            out.push((s, text.len(), broke));
+        }
+        out
+    }
+
+    fn block_words(text: &str) -> Vec<(usize, usize, bool)> {
+        words(text)
+            .map(|w| (w.start, w.end, w.break_before))
+            .collect()
+    }
+
+    #[test]
+    fn block_tokenizer_agrees_with_a_character_by_character_reading() {
+        let long_word = "x".repeat(200);
+        let cases = [
+            String::new(),
+            "a".repeat(64),
+            "a".repeat(65),
+            format!("{} {}", "a".repeat(63), "b".repeat(70)),
+            format!("{}, {}", "-".repeat(130), "é".repeat(40)),
+            format!("{long_word}é{long_word}"),
+            format!("{}😀x", " ".repeat(62)),
+            "Noem's tour—of 3 nations.\ncafé naïve 東京 😀 مرحبا cafe\u{301} x".repeat(5),
+        ];
+        for text in &cases {
+            assert_eq!(block_words(text), reference_words(text), "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn block_tokenizer_agrees_on_any_text(
+            text in "([a-zA-Z0-9]{0,70}|[ ,.\\-'\n\t]{0,5}|[éü—’😀東\u{301}\u{2010}]){0,40}"
+        ) {
+            proptest::prop_assert_eq!(block_words(&text), reference_words(&text));
+        }
     }
 
     #[test]
