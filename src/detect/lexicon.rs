@@ -64,7 +64,7 @@ impl Hasher for PackedWordHasher {
 
 /// Packs a word of at most 16 ASCII bytes, lower-cased, into an integer.
 /// `None` for longer or non-ASCII words. Pack a word once and probe a
-/// [`WordFilter`] and a [`WordMap`] with the key.
+/// [`WordMap`] with the key.
 #[inline]
 pub fn pack(word: &str) -> Option<u128> {
     let mut key = load_le(word.as_bytes())?;
@@ -102,67 +102,6 @@ fn load_le(bytes: &[u8]) -> Option<u128> {
         9..=16 => u128::from(u64_at(0)) | (u128::from(u64_at(n - 8)) << (8 * (n - 8))),
         _ => return None,
     })
-}
-
-/// A one-hash Bloom filter over packed words: a bitset small enough to stay in
-/// the processor's cache, so that the common case ("this word matters to no
-/// dictionary") costs no trip to memory.
-#[derive(Debug, Clone)]
-pub struct WordFilter {
-    bits: Vec<u64>,
-    log2_bits: u32,
-    hashes: u32,
-}
-
-impl Default for WordFilter {
-    fn default() -> Self {
-        WordFilter::new(20, 1)
-    }
-}
-
-impl WordFilter {
-    /// A filter of `2^log2_bits` bits probed by `hashes` hash functions (1 or 2).
-    pub fn new(log2_bits: u32, hashes: u32) -> Self {
-        WordFilter {
-            bits: vec![0; (1usize << log2_bits) / 64],
-            log2_bits,
-            hashes: hashes.clamp(1, 2),
-        }
-    }
-
-    #[inline]
-    fn slots(&self, key: u128) -> [usize; 2] {
-        let mut h = PackedWordHasher::default();
-        h.write_u128(key);
-        let h = h.finish();
-        let first = (h >> (64 - self.log2_bits)) as usize;
-        let second = (h as usize) & ((1 << self.log2_bits) - 1);
-        [first, if self.hashes == 2 { second } else { first }]
-    }
-
-    /// Adds a lower-case word.
-    pub fn insert(&mut self, form: &str) {
-        if let Some(key) = pack(form) {
-            for slot in self.slots(key) {
-                self.bits[slot / 64] |= 1 << (slot % 64);
-            }
-        }
-    }
-
-    /// False only when `word` (any case) was never inserted. Words that do not
-    /// pack (long or non-ASCII) always answer true.
-    #[inline]
-    pub fn may_contain(&self, word: &str) -> bool {
-        pack(word).is_none_or(|key| self.may_contain_packed(key))
-    }
-
-    /// [`WordFilter::may_contain`] for a word already [`pack`]ed.
-    #[inline]
-    pub fn may_contain_packed(&self, key: u128) -> bool {
-        self.slots(key)
-            .iter()
-            .all(|&slot| self.bits[slot / 64] & (1 << (slot % 64)) != 0)
-    }
 }
 
 impl<V> WordMap<V> {

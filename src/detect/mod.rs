@@ -29,12 +29,11 @@ use crate::report::SpanKind;
 use crate::text::{self, Word};
 use context::{ContextModel, Frequencies, UNKNOWN};
 use cues::{Cues, FunctionWords, WordClass};
-use lexicon::{WordFilter, WordMap};
+use lexicon::WordMap;
 use rustc_hash::FxHashMap;
 
 const NONE: u32 = u32::MAX;
 /// Model id not looked up yet (see [`Engine::scan`]).
-const LAZY: u32 = u32::MAX - 1;
 
 /// What one lower-case surface form can be.
 #[derive(Debug, Clone, Copy)]
@@ -288,10 +287,6 @@ pub struct Scan {
 #[derive(Debug, Clone)]
 pub struct Engine {
     lexicon: WordMap<Lex>,
-    /// Words that are a spun artifact or a phrase word.
-    active: WordFilter,
-    /// Words the lexicon knows at all.
-    known: WordFilter,
     model: ContextModel,
     spun: Vec<SpunWord>,
     phrases: Vec<Phrase>,
@@ -323,8 +318,6 @@ impl Engine {
     pub fn new(dicts: Vec<Dictionary>, model: ContextModel, frequencies: &Frequencies) -> Self {
         let mut engine = Engine {
             lexicon: WordMap::default(),
-            active: WordFilter::default(),
-            known: WordFilter::default(),
             spun: Vec::new(),
             phrases: Vec::new(),
             trie: Trie::new(),
@@ -370,7 +363,6 @@ impl Engine {
         classes.for_each(|word, class| engine.lex_mut(word).class = class);
         engine.conditions = condition_ids.len();
         engine.build_typo_index();
-        engine.build_filters();
         engine
     }
 
@@ -546,22 +538,6 @@ impl Engine {
         });
     }
 
-    fn build_filters(&mut self) {
-        // About 60,000 active words in 2^20 bits: 6 % false hits, each costing
-        // one lexicon probe. About 150,000 known words in 2^22 bits with two
-        // probes: 0.5 % false hits, each costing a missed typo match.
-        let mut active = WordFilter::new(20, 1);
-        let mut known = WordFilter::new(22, 2);
-        self.lexicon.for_each(|form, lex| {
-            known.insert(form);
-            if lex.word != NONE || lex.spun != NONE || lex.class != WordClass::Content {
-                active.insert(form);
-            }
-        });
-        self.active = active;
-        self.known = known;
-    }
-
     fn build_typo_index(&mut self) {
         for (index, word) in self.typo_forms.iter().enumerate() {
             if word.chars().count() < MIN_TYPO_LEN || !word.chars().all(char::is_alphabetic) {
@@ -656,14 +632,12 @@ impl Engine {
         let mut unknown = Vec::new();
         let mut spun_at = Vec::new();
         for (i, w) in words.iter().enumerate() {
-            // Most words matter to no dictionary: the cache-resident filter
-            // says so without touching the lexicon. Their context-model ids
-            // are looked up later, and only next to a candidate.
+            // One probe answers everything about the word: its context-model
+            // id, phrase word, artifact and class. (A filter in front, to skip
+            // the probe for words of no dictionary, cost more than it saved:
+            // two thirds of the words of English are in some dictionary.)
             let entry = match lexicon::pack(w.text) {
-                Some(key) if self.active.may_contain_packed(key) => {
-                    self.lexicon.get_packed(key).copied()
-                }
-                Some(_) => None,
+                Some(key) => self.lexicon.get_packed(key).copied(),
                 None => self.lexicon.get(w.text).copied(),
             };
             let entry = match entry {
@@ -673,18 +647,11 @@ impl Engine {
                     ..EMPTY_LEX
                 },
                 None => {
-                    let len = w.text.len();
-                    // Typos are looked for in unknown words only; the filter
-                    // answers most known words, the lexicon the rest exactly.
-                    if (MIN_TYPO_LEN..=MAX_TYPO_LEN).contains(&len)
-                        && (!self.known.may_contain(w.text) || self.lexicon.get(w.text).is_none())
-                    {
+                    // Typos are looked for in words no lexicon knows.
+                    if (MIN_TYPO_LEN..=MAX_TYPO_LEN).contains(&w.text.len()) {
                         unknown.push(i);
                     }
-                    Lex {
-                        model: LAZY,
-                        ..EMPTY_LEX
-                    }
+                    EMPTY_LEX
                 }
             };
             if entry.spun != NONE {
@@ -917,8 +884,6 @@ impl Engine {
         let model_of = |k: usize| {
             if replaced[k] != NONE {
                 replaced[k]
-            } else if doc.lex[k].model == LAZY {
-                self.lexicon.get(words[k].text).map_or(UNKNOWN, |l| l.model)
             } else {
                 doc.lex[k].model
             }
