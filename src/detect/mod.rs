@@ -630,7 +630,9 @@ impl Engine {
         words.extend(text::words(text));
         let mut lex = Vec::with_capacity(words.len());
         let mut unknown = Vec::new();
-        let mut spun_at = Vec::new();
+        // About a third of the words of English are some artifact: sized so
+        // that the vector never grows (and copies itself) on the way.
+        let mut spun_at = Vec::with_capacity(words.len() / 2);
         for (i, w) in words.iter().enumerate() {
             // One probe answers everything about the word: its context-model
             // id, phrase word, artifact and class. (A filter in front, to skip
@@ -950,23 +952,19 @@ impl Engine {
         phrase_findings: usize,
         min_logit: f64,
     ) -> (Vec<Finding>, f64) {
-        let mut candidates: Vec<usize> = doc
-            .spun_at
-            .iter()
-            .copied()
-            .filter(|&i| {
-                let s = doc.lex[i].spun;
-                let word = &doc.words[i];
-                // Spinners look words up case-sensitively and leave capitalised
-                // words alone: a capital inside a sentence is a name ("Trump",
-                // "Best"). At a break it may be a sentence start and is kept,
-                // with a penalty below.
-                !covered[i]
-                    && enabled(self.spun[s as usize].dict as usize)
-                    && !word.has_digit()
-                    && (word.break_before || !word.is_capitalized())
-            })
-            .collect();
+        let mut candidates: Vec<usize> = Vec::with_capacity(doc.spun_at.len());
+        candidates.extend(doc.spun_at.iter().copied().filter(|&i| {
+            let s = doc.lex[i].spun;
+            let word = &doc.words[i];
+            // Spinners look words up case-sensitively and leave capitalised
+            // words alone: a capital inside a sentence is a name ("Trump",
+            // "Best"). At a break it may be a sentence start and is kept,
+            // with a penalty below.
+            !covered[i]
+                && enabled(self.spun[s as usize].dict as usize)
+                && !word.has_digit()
+                && (word.break_before || !word.is_capitalized())
+        }));
         if candidates.is_empty() {
             return (Vec::new(), 0.0);
         }
