@@ -780,7 +780,9 @@ impl Engine {
     ) {
         let mut end = i + 1;
         loop {
-            self.record_terminals(doc, i, end, node, present, matches);
+            if self.trie.ends_at(node) {
+                self.record_terminals(doc, i, end, node, present, matches);
+            }
             if end >= doc.words.len() {
                 return;
             }
@@ -802,7 +804,8 @@ impl Engine {
     }
 
     /// Records the conditions and phrases that end at trie `node`, for a
-    /// match of words `i..end`.
+    /// match of words `i..end`. Callers ask [`Trie::ends_at`] first: most
+    /// nodes end nothing, and the bit answers without a call.
     #[inline]
     fn record_terminals(
         &self,
@@ -813,9 +816,6 @@ impl Engine {
         present: &mut [bool],
         matches: &mut Vec<(usize, usize, u32)>,
     ) {
-        if !self.trie.ends_at(node) {
-            return;
-        }
         let terminals = &self.trie.terminals[node as usize];
         let words = doc.words;
         // Punctuation inside the match must stand where the phrase has it.
@@ -862,7 +862,9 @@ impl Engine {
             let Some(next) = self.trie.step(node, word) else {
                 continue;
             };
-            self.record_terminals(doc, i, j + 1, next, present, matches);
+            if self.trie.ends_at(next) {
+                self.record_terminals(doc, i, j + 1, next, present, matches);
+            }
             self.walk(doc, i, j + 1, next, present, matches);
         }
     }
