@@ -33,7 +33,6 @@ use lexicon::WordMap;
 use rustc_hash::FxHashMap;
 
 const NONE: u32 = u32::MAX;
-/// Model id not looked up yet (see [`Engine::scan`]).
 
 /// What one lower-case surface form can be.
 #[derive(Debug, Clone, Copy)]
@@ -697,10 +696,10 @@ impl Engine {
         let words = doc.words;
         let lex = doc.lex;
         let mut present = vec![false; self.conditions];
-        // (first word, one past last word, phrase index, typos)
+        // (first word, one past last word, phrase index)
         let mut matches: Vec<(usize, usize, u32)> = Vec::new();
-        for i in 0..words.len() {
-            let word = lex[i].word;
+        for (i, entry) in lex.iter().enumerate() {
+            let word = entry.word;
             if word == NONE {
                 continue;
             }

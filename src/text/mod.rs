@@ -381,6 +381,50 @@ pub fn match_case(original: &str, replacement: &str) -> String {
     out
 }
 
+/// The form under which the context model counts a word: lower case, and every
+/// word that contains a digit folded into `<num>`. The generator of the shipped
+/// counts and the checker both use this, so their keys agree.
+///
+/// ```
+/// use unspun::text::model_form;
+/// assert_eq!(model_form("Friday"), "friday");
+/// assert_eq!(model_form("2025"), "<num>");
+/// assert_eq!(model_form("N2"), "<num>");
+/// ```
+pub fn model_form(word: &str) -> String {
+    if word.bytes().any(|b| b.is_ascii_digit()) {
+        return NUMBER_TOKEN.to_string();
+    }
+    let mut buf = String::with_capacity(word.len());
+    lowercase_into(word, &mut buf);
+    buf
+}
+
+/// Context-model token standing for any word with a digit in it.
+pub const NUMBER_TOKEN: &str = "<num>";
+/// Context-model token standing for a break (punctuation, start or end of text)
+/// between two words.
+pub const BREAK_TOKEN: &str = "<b>";
+
+/// The word stream the context model counts: [`model_form`]s, with
+/// [`BREAK_TOKEN`] wherever a word has `break_before` and once more at the end.
+///
+/// ```
+/// let stream = unspun::text::model_stream("On Friday, in 2025 it rained.");
+/// assert_eq!(stream, ["<b>", "on", "friday", "<b>", "in", "<num>", "it", "rained", "<b>"]);
+/// ```
+pub fn model_stream(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for w in words(text) {
+        if w.break_before {
+            out.push(BREAK_TOKEN.to_string());
+        }
+        out.push(model_form(w.text));
+    }
+    out.push(BREAK_TOKEN.to_string());
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -504,48 +548,4 @@ mod tests {
             assert_eq!(&s[w.start..w.end], w.text);
         }
     }
-}
-
-/// The form under which the context model counts a word: lower case, and every
-/// word that contains a digit folded into `<num>`. The generator of the shipped
-/// counts and the checker both use this, so their keys agree.
-///
-/// ```
-/// use unspun::text::model_form;
-/// assert_eq!(model_form("Friday"), "friday");
-/// assert_eq!(model_form("2025"), "<num>");
-/// assert_eq!(model_form("N2"), "<num>");
-/// ```
-pub fn model_form(word: &str) -> String {
-    if word.bytes().any(|b| b.is_ascii_digit()) {
-        return NUMBER_TOKEN.to_string();
-    }
-    let mut buf = String::with_capacity(word.len());
-    lowercase_into(word, &mut buf);
-    buf
-}
-
-/// Context-model token standing for any word with a digit in it.
-pub const NUMBER_TOKEN: &str = "<num>";
-/// Context-model token standing for a break (punctuation, start or end of text)
-/// between two words.
-pub const BREAK_TOKEN: &str = "<b>";
-
-/// The word stream the context model counts: [`model_form`]s, with
-/// [`BREAK_TOKEN`] wherever a word has `break_before` and once more at the end.
-///
-/// ```
-/// let stream = unspun::text::model_stream("On Friday, in 2025 it rained.");
-/// assert_eq!(stream, ["<b>", "on", "friday", "<b>", "in", "<num>", "it", "rained", "<b>"]);
-/// ```
-pub fn model_stream(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for w in words(text) {
-        if w.break_before {
-            out.push(BREAK_TOKEN.to_string());
-        }
-        out.push(model_form(w.text));
-    }
-    out.push(BREAK_TOKEN.to_string());
-    out
 }
