@@ -4,9 +4,12 @@
 #[allow(dead_code)]
 #[path = "../src/args.rs"]
 mod args;
+mod common;
 #[allow(dead_code)]
 #[path = "../src/ngrams.rs"]
 mod ngrams;
+
+use common::first_difference;
 
 use std::collections::HashMap;
 use std::fs;
@@ -16,23 +19,6 @@ use unspun::text::{BREAK_TOKEN, NUMBER_TOKEN};
 fn committed(name: &str) -> String {
     let path = ngrams::default_output_dir().join(name);
     fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// Describes the first line where two versions of a file differ, so a failure
-/// does not dump megabytes of text.
-fn first_difference(committed: &str, generated: &str) -> String {
-    let mut c = committed.lines();
-    let mut g = generated.lines();
-    for number in 1.. {
-        match (c.next(), g.next()) {
-            (None, None) => return "no line differs (line endings?)".into(),
-            (a, b) if a == b => continue,
-            (a, b) => {
-                return format!("line {number}: committed {a:?}, regenerated {b:?}");
-            }
-        }
-    }
-    unreachable!()
 }
 
 #[test]
