@@ -273,7 +273,7 @@ impl<'a> Words<'a> {
 impl<'a> Iterator for Words<'a> {
     type Item = Word<'a>;
 
-    #[inline]
+    #[inline(always)]
     fn next(&mut self) -> Option<Word<'a>> {
         let bytes = self.text.as_bytes();
         let mut broke = self.first;
