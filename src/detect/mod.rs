@@ -198,7 +198,7 @@ impl Trie {
         self.terminal_bits[slot] |= 1 << (node % 64);
     }
 
-    #[inline]
+    #[inline(always)]
     fn step(&self, node: u32, word: u32) -> Option<u32> {
         if node == 0 {
             return self
