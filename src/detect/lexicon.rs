@@ -93,10 +93,12 @@ fn load_le(bytes: &[u8]) -> Option<u128> {
     let u32_at = |i: usize| u32::from_le_bytes(bytes[i..i + 4].try_into().unwrap_or([0; 4]));
     Some(match n {
         0 => return None,
-        1..=3 => bytes
-            .iter()
-            .rev()
-            .fold(0u128, |acc, &b| (acc << 8) | u128::from(b)),
+        // The first, middle and last bytes cover every length from 1 to 3.
+        1..=3 => u128::from(
+            u32::from(bytes[0])
+                | u32::from(bytes[n / 2]) << (8 * (n / 2))
+                | u32::from(bytes[n - 1]) << (8 * (n - 1)),
+        ),
         // The second load overlaps the first; OR keeps the shared bytes.
         4..=8 => u128::from(u32_at(0) as u64 | (u64::from(u32_at(n - 4)) << (8 * (n - 4)))),
         9..=16 => u128::from(u64_at(0)) | (u128::from(u64_at(n - 8)) << (8 * (n - 8))),
