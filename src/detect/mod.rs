@@ -80,6 +80,9 @@ struct SpunWord {
     /// entry: a first cut that needs no look at the neighbours. Computed on
     /// first use (most artifacts never occur), and reset with the tuning.
     bounds: std::sync::OnceLock<[f32; DENSITY_LEVELS.len()]>,
+    /// [`SpunWord::possibly_strong`], set once every dictionary is merged:
+    /// read for every candidate, so not recomputed from the originals.
+    strong: bool,
 }
 
 /// Densities at which [`SpunWord::bounds`] are kept; the last is replaced by
@@ -362,6 +365,9 @@ impl Engine {
         classes.for_each(|word, class| engine.lex_mut(word).class = class);
         engine.conditions = condition_ids.len();
         engine.build_typo_index();
+        for spun in &mut engine.spun {
+            spun.strong = spun.possibly_strong();
+        }
         engine
     }
 
@@ -478,6 +484,7 @@ impl Engine {
                     dict_is_curated: self.dicts[dict as usize].name.ends_with("-curated"),
                     uncertain: entry.uncertain,
                     bounds: std::sync::OnceLock::new(),
+                    strong: false,
                 });
                 self.lex_mut(&form).spun = index;
             } else {
@@ -960,10 +967,10 @@ impl Engine {
             // Spinners look words up case-sensitively and leave capitalised
             // words alone: a capital inside a sentence is a name ("Trump",
             // "Best"). At a break it may be a sentence start and is kept,
-            // with a penalty below.
+            // with a penalty below. (A word with a digit is a candidate only
+            // if a dictionary lists it so: no built-in artifact has one.)
             !covered[i]
                 && enabled(self.spun[s as usize].dict as usize)
-                && !word.has_digit()
                 && (word.break_before || !word.is_capitalized())
         }));
         if candidates.is_empty() {
@@ -976,7 +983,7 @@ impl Engine {
         let per_100 = 100.0 / (doc.words.len().max(100) as f64);
         let possibly_strong = candidates
             .iter()
-            .filter(|&&i| self.spun[doc.lex[i].spun as usize].possibly_strong())
+            .filter(|&&i| self.spun[doc.lex[i].spun as usize].strong)
             .count() as f64;
         let density_bound = ((possibly_strong + t.phrase_weight * phrase_findings as f64)
             * per_100)
@@ -988,7 +995,7 @@ impl Engine {
             .unwrap_or(DENSITY_LEVELS.len() - 1);
         candidates.retain(|&i| {
             let spun = &self.spun[doc.lex[i].spun as usize];
-            spun.possibly_strong() || f64::from(self.spun_bounds(spun)[level]) >= min_logit
+            spun.strong || f64::from(self.spun_bounds(spun)[level]) >= min_logit
         });
         // Occurrences of one artifact share a verdict (pooling below), so an
         // artifact is kept whole when any of its occurrences could reach it.
@@ -999,7 +1006,7 @@ impl Engine {
             let kept = keep.entry(id).or_insert(false);
             if !*kept {
                 let cues = doc.cues(i);
-                *kept = spun.possibly_strong()
+                *kept = spun.strong
                     || t.logit_bound(spun, &cues, doc.words[i].is_capitalized(), density_bound)
                         >= min_logit;
             }
