@@ -154,6 +154,20 @@ fn edge_bit(node: u32, word: u32) -> usize {
     (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - EDGE_BITS_LOG2)) as usize
 }
 
+/// Sets bit `i` of a bit set, growing it as needed.
+fn set_bit(bits: &mut Vec<u64>, i: usize) {
+    if bits.len() <= i / 64 {
+        bits.resize(i / 64 + 1, 0);
+    }
+    bits[i / 64] |= 1 << (i % 64);
+}
+
+/// Whether bit `i` of a bit set is set (false past its end).
+#[inline(always)]
+fn bit_is_set(bits: &[u64], i: usize) -> bool {
+    bits.get(i / 64).is_some_and(|b| b & (1 << (i % 64)) != 0)
+}
+
 impl Trie {
     fn new() -> Self {
         Trie {
@@ -168,10 +182,7 @@ impl Trie {
     /// Whether a phrase or condition ends at `node`.
     #[inline]
     fn ends_at(&self, node: u32) -> bool {
-        let node = node as usize;
-        self.terminal_bits
-            .get(node / 64)
-            .is_some_and(|b| b & (1 << (node % 64)) != 0)
+        bit_is_set(&self.terminal_bits, node as usize)
     }
 
     fn insert(&mut self, words: &[u32], terminal: Terminal) {
@@ -180,8 +191,7 @@ impl Trie {
             let next = self.terminals.len() as u32;
             let parent = node;
             node = *self.edges.entry((parent, w)).or_insert_with(|| next);
-            let bit = edge_bit(parent, w);
-            self.edge_bits[bit / 64] |= 1 << (bit % 64);
+            set_bit(&mut self.edge_bits, edge_bit(parent, w));
             if node == next {
                 self.terminals.push(Vec::new());
                 if parent == 0 {
@@ -194,11 +204,7 @@ impl Trie {
             }
         }
         self.terminals[node as usize].push(terminal);
-        let slot = node as usize / 64;
-        if self.terminal_bits.len() <= slot {
-            self.terminal_bits.resize(slot + 1, 0);
-        }
-        self.terminal_bits[slot] |= 1 << (node % 64);
+        set_bit(&mut self.terminal_bits, node as usize);
     }
 
     #[inline(always)]
@@ -210,8 +216,7 @@ impl Trie {
                 .copied()
                 .filter(|&n| n != NONE);
         }
-        let bit = edge_bit(node, word);
-        if self.edge_bits[bit / 64] & (1 << (bit % 64)) == 0 {
+        if !bit_is_set(&self.edge_bits, edge_bit(node, word)) {
             return None;
         }
         self.edges.get(&(node, word)).copied()
