@@ -673,10 +673,15 @@ impl Engine {
             lex.push(entry);
         }
         let typo = self.find_typos(&words, &mut lex, &unknown);
+        let mut typo_at = Vec::new();
+        for &(i, _) in &typo {
+            set_bit(&mut typo_at, i);
+        }
         let doc = Document {
             words: &words,
             lex: &lex,
             typo: &typo,
+            typo_at: &typo_at,
             spun_at: &spun_at,
         };
         let mut covered = vec![false; words.len()];
@@ -1454,6 +1459,8 @@ struct Document<'a, 't> {
     lex: &'a [Lex],
     /// Words read through a typo, with the trie words they may stand for.
     typo: &'a [(usize, Vec<u32>)],
+    /// The positions in `typo`, one bit per word: asked at every phrase word.
+    typo_at: &'a [u64],
     /// The words that are spun artifacts, in text order.
     spun_at: &'a [usize],
 }
@@ -1463,7 +1470,7 @@ impl Document<'_, '_> {
     /// trie words).
     #[inline]
     fn has_typo(&self, i: usize) -> bool {
-        !self.typo.is_empty() && self.typo.binary_search_by_key(&i, |t| t.0).is_ok()
+        bit_is_set(self.typo_at, i)
     }
 
     /// The slot cues around word `i`, from the classes already looked up.
