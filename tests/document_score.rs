@@ -8,9 +8,9 @@ use unspun::{Checker, Verdict};
 #[test]
 fn a_candidate_below_the_threshold_raises_the_score_but_not_the_verdict() {
     let checker = Checker::default();
-    // "connected Friday" (for "on Friday") alone in a short sentence scores
-    // just under the default threshold.
-    let report = checker.check("The minister will travel to Lisbon connected Friday.");
+    // "connected Tuesday" (for "on Tuesday") alone in a short sentence scores
+    // under the default threshold (about 0.4).
+    let report = checker.check("The vote takes place connected Tuesday.");
     assert!(
         report.spans.is_empty(),
         "precondition: no span, got {:?}",
@@ -36,10 +36,7 @@ fn near_misses_do_not_count_when_every_candidate_is_reported() {
         ..unspun::CheckOptions::default()
     };
     let report = checker
-        .check_with(
-            "The minister will travel to Lisbon connected Friday.",
-            &options,
-        )
+        .check_with("The vote takes place connected Tuesday.", &options)
         .unwrap();
     let evidence: f64 = report.spans.iter().map(|s| s.confidence).sum();
     let expected = 1.0 - (-evidence).exp();
