@@ -935,7 +935,8 @@ impl Engine {
                 let gap = f64::from(o.zipf - spun.zipf);
                 // Rank originals by fit, frequency and the dictionary's order
                 // (which says how many spinner families produce the pair).
-                let order = context + RANK_GAP_WEIGHT * gap - RANK_ORDER_PENALTY * rank as f64;
+                let places_down = rank.min(RANK_ORDER_PLACES) as f64;
+                let order = context + RANK_GAP_WEIGHT * gap - RANK_ORDER_PENALTY * places_down;
                 Ranked {
                     rank,
                     context,
@@ -1158,6 +1159,14 @@ const NEIGHBOUR_REPLACE_LOGIT: f64 = -3.0;
 const RANK_GAP_WEIGHT: f64 = 1.0;
 /// Penalty per place down the dictionary's list when ranking originals.
 const RANK_ORDER_PENALTY: f64 = 2.0;
+/// Places down the list that count: past the first three originals the
+/// dictionary's order says little (the generator ranks them by weak
+/// evidence), and a function word at sixth place ("person -> have") must be
+/// able to win on context. Harness, with the function-word originals the
+/// generator keeps past fifth place: function-word recall 0.865 -> 0.874,
+/// precision 0.954 -> 0.953 (1 place: 0.880 at 0.949; 3 places: 0.867 at
+/// 0.954).
+const RANK_ORDER_PLACES: usize = 2;
 
 /// One original's standing against the artifact.
 #[derive(Debug, Clone)]

@@ -65,8 +65,9 @@
 //! ([`Family::weight`]: random picks and double spins count less). An artifact's
 //! originals are ranked by spin chance times the square root of the original's
 //! count (a damped posterior: how likely that original is behind an occurrence of
-//! the artifact), then by count, then alphabetically. At most [`MAX_ORIGINALS`]
-//! originals are kept; the checker picks among them by context.
+//! the artifact), then by count, then alphabetically. The first [`MAX_ORIGINALS`]
+//! originals are kept, and any function word below them (`person -> have`, the
+//! sixth); the checker picks among them by context.
 //!
 //! A pair is dropped when it is not evidence of spinning: the artifact equals the
 //! original or is not a single word, or the artifact is used, in a sense that
@@ -840,6 +841,19 @@ impl Spins {
         ranked
     }
 
+    /// Cuts `ranked` to the first [`MAX_ORIGINALS`] originals, plus every
+    /// function-word original further down. A function word is what spinners
+    /// replace most often, so even a pair that is rare among its senses is
+    /// common in spun text (`have -> person`, sixth for "person"); the checker
+    /// tells it apart by context.
+    fn keep_best(&self, ranked: &mut Vec<(&str, PairEvidence)>) {
+        let mut position = 0;
+        ranked.retain(|(original, _)| {
+            position += 1;
+            position <= MAX_ORIGINALS || self.function_words.contains(original)
+        });
+    }
+
     /// A human-readable account of how `artifact` is produced, for tuning.
     fn explain(&self, artifact: &str) -> String {
         let mut out = format!("{artifact} (count {})\n", self.unigrams.count(artifact));
@@ -863,7 +877,7 @@ impl Spins {
             )
         };
         for (position, (original, evidence)) in ranked.iter().enumerate() {
-            let kept = if position < MAX_ORIGINALS {
+            let kept = if position < MAX_ORIGINALS || self.function_words.contains(original) {
                 "kept"
             } else {
                 "cut"
@@ -898,7 +912,7 @@ fn generate_with_stats(sources: &Sources) -> io::Result<(String, Stats)> {
         if ranked.is_empty() {
             continue;
         }
-        ranked.truncate(MAX_ORIGINALS);
+        spins.keep_best(&mut ranked);
         let via: u8 = ranked.iter().fold(0, |acc, (_, e)| acc | e.families);
         for (family, produced, top) in &mut stats.per_family {
             *produced += ranked
