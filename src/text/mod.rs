@@ -119,19 +119,25 @@ fn is_combining_mark(c: char) -> bool {
 
 /// Iterator over the [`Word`]s of a text. See [`words`].
 ///
-/// The text is read in blocks of 64 bytes, each turned into two bit masks (one
-/// bit per byte: ASCII word byte, non-ASCII byte) eight bytes at a time with
-/// integer arithmetic; word edges are then found with `trailing_zeros` instead
-/// of a test per byte. Only the separators between words are looked at one by
-/// one (for a break), and only non-ASCII characters are decoded.
+/// The text is read in blocks of 64 bytes. Each block becomes one bit mask,
+/// a bit per byte that belongs to a word, built eight bytes at a time with
+/// integer arithmetic (non-ASCII characters, rare in English, are decoded and
+/// their bytes marked as a whole). Every word of the block then comes from
+/// two `trailing_zeros`: where the next run of bits starts and where it ends.
+/// Only the separators between words are looked at byte by byte, for a break.
 #[derive(Debug, Clone)]
 pub struct Words<'a> {
     text: &'a str,
-    pos: usize,
-    first: bool,
-    /// Byte offset of the block whose masks are loaded, or `usize::MAX`.
+    /// Byte offset of the block whose mask is loaded.
     block: usize,
-    masks: BlockMasks,
+    /// The word bytes of that block; bits past the end of the text are 0.
+    word: u64,
+    /// Bits below this one in `word` have been read (0..=64).
+    cursor: u32,
+    /// Where the previous word ended: the separators since then decide the
+    /// next word's `break_before`.
+    gap_start: usize,
+    first: bool,
 }
 
 /// One bit per byte of a 64-byte block; bits past the end of the text are 0.
@@ -182,91 +188,106 @@ impl BlockMasks {
     }
 }
 
+/// The word bits of the 64-byte block of `text` at `block`: its ASCII
+/// letters and digits, and every byte of its non-ASCII word characters.
+#[inline]
+fn word_mask(text: &str, block: usize) -> u64 {
+    let bytes = text.as_bytes();
+    let m = BlockMasks::of(&bytes[block..(block + BLOCK).min(bytes.len())]);
+    if m.non_ascii == 0 {
+        m.word
+    } else {
+        m.word | non_ascii_word_bits(text, block, m.non_ascii)
+    }
+}
+
+/// The bits of the bytes of non-ASCII word characters in the block at `block`,
+/// whose non-ASCII bytes are `non_ascii`. A character that straddles the
+/// block's start or end marks the bytes it has in the block.
+#[cold]
+fn non_ascii_word_bits(text: &str, block: usize, non_ascii: u64) -> u64 {
+    let bytes = text.as_bytes();
+    let mut bits = 0u64;
+    let mut rest = non_ascii;
+    while rest != 0 {
+        let k = rest.trailing_zeros() as usize;
+        // The character's first byte: here, or up to three bytes back (before
+        // the block, for a character that began in the block before).
+        let mut at = block + k;
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let c = text[at..].chars().next().unwrap_or('\u{FFFD}');
+        let end = at + c.len_utf8();
+        let first_bit = at.max(block) - block;
+        let last_bit = end.min(block + BLOCK).min(bytes.len()) - block;
+        let char_bits = if last_bit - first_bit == 64 {
+            u64::MAX
+        } else {
+            ((1u64 << (last_bit - first_bit)) - 1) << first_bit
+        };
+        if classify_char(c) == Class::Word {
+            bits |= char_bits;
+        }
+        rest &= !char_bits;
+    }
+    bits
+}
+
+/// True when a break stands among the separators `gap` (whole characters).
+#[inline]
+fn gap_breaks(gap: &[u8]) -> bool {
+    for &b in gap {
+        match BYTES[b as usize] {
+            Byte::Break => return true,
+            Byte::NonAscii => return gap_breaks_decoded(gap),
+            _ => {}
+        }
+    }
+    false
+}
+
+#[cold]
+fn gap_breaks_decoded(gap: &[u8]) -> bool {
+    String::from_utf8_lossy(gap).chars().any(|c| {
+        if c.is_ascii() {
+            BYTES[c as usize] == Byte::Break
+        } else {
+            classify_char(c) == Class::Break
+        }
+    })
+}
+
 /// Splits `text` into words with byte offsets.
 pub fn words(text: &str) -> Words<'_> {
     Words {
         text,
-        pos: 0,
+        block: 0,
+        word: if text.is_empty() {
+            0
+        } else {
+            word_mask(text, 0)
+        },
+        cursor: 0,
+        gap_start: 0,
         first: true,
-        block: usize::MAX,
-        masks: BlockMasks::default(),
     }
 }
 
 impl<'a> Words<'a> {
-    /// The class and width of the (non-ASCII) character at byte `pos`, which is
-    /// always on a character boundary: the tokenizer only advances by whole
-    /// characters.
-    #[cold]
-    fn char_at(&self, pos: usize) -> (Class, usize) {
-        let c = self.text[pos..].chars().next().unwrap_or('\u{FFFD}');
-        (classify_char(c), c.len_utf8())
-    }
-
-    /// The masks of the block holding byte `pos`, shifted so that bit 0 is
-    /// `pos`, and the offset of the next block.
+    /// Loads the next block's mask; false past the end of the text.
     #[inline]
-    fn masks_from(&mut self, pos: usize) -> (BlockMasks, usize) {
-        let block = pos & !(BLOCK - 1);
-        if block != self.block {
-            let bytes = self.text.as_bytes();
-            self.masks = BlockMasks::of(&bytes[block..(block + BLOCK).min(bytes.len())]);
-            self.block = block;
+    fn next_block(&mut self) -> bool {
+        self.block += BLOCK;
+        self.cursor = 0;
+        if self.block >= self.text.len() {
+            self.block = self.text.len();
+            self.word = 0;
+            self.cursor = BLOCK as u32;
+            return false;
         }
-        let shift = pos - block;
-        let m = self.masks;
-        (
-            BlockMasks {
-                word: m.word >> shift,
-                non_ascii: m.non_ascii >> shift,
-            },
-            block + BLOCK,
-        )
-    }
-
-    /// Skips ASCII separators from `pos` to the next ASCII word byte or
-    /// non-ASCII byte (or the end); says whether a break was among them.
-    #[inline]
-    fn skip_ascii_separators(&mut self, mut pos: usize) -> (usize, bool) {
-        let bytes = self.text.as_bytes();
-        let len = bytes.len();
-        let mut broke = false;
-        while pos < len {
-            let (m, next_block) = self.masks_from(pos);
-            let stop = m.word | m.non_ascii;
-            let end = if stop != 0 {
-                pos + stop.trailing_zeros() as usize
-            } else {
-                next_block.min(len)
-            };
-            // Separators are few (a space, a comma): test them one by one.
-            broke |= bytes[pos..end]
-                .iter()
-                .any(|&b| BYTES[b as usize] == Byte::Break);
-            if stop != 0 {
-                return (end, broke);
-            }
-            pos = next_block;
-        }
-        (len, broke)
-    }
-
-    /// The end of the run of ASCII word bytes that starts at `pos`.
-    #[inline]
-    fn ascii_run_end(&mut self, mut pos: usize) -> usize {
-        let len = self.text.len();
-        while pos < len {
-            let (m, next_block) = self.masks_from(pos);
-            let ended = !m.word;
-            // Past the block's end the shifted-in bits are 0, so `ended` is
-            // set there: the run may continue in the next block.
-            let n = ended.trailing_zeros() as usize;
-            if pos + n < next_block.min(len) {
-                return pos + n;
-            }
-            pos = next_block;
-        }
-        len
+        self.word = word_mask(self.text, self.block);
+        true
     }
 }
 
@@ -275,46 +296,48 @@ impl<'a> Iterator for Words<'a> {
 
     #[inline(always)]
     fn next(&mut self) -> Option<Word<'a>> {
-        let bytes = self.text.as_bytes();
-        let mut broke = self.first;
-        // Skip separators, remembering whether one of them was a break.
-        loop {
-            let (pos, ascii_break) = self.skip_ascii_separators(self.pos);
-            self.pos = pos;
-            broke |= ascii_break;
-            let b = *bytes.get(self.pos)?;
-            if BYTES[b as usize] == Byte::Word {
-                break;
+        // The next run of word bits at or after the cursor.
+        let rest = loop {
+            let rest = if self.cursor < BLOCK as u32 {
+                self.word & (u64::MAX << self.cursor)
+            } else {
+                0
+            };
+            if rest != 0 {
+                break rest;
             }
-            let (class, width) = self.char_at(self.pos);
-            match class {
-                Class::Word => break,
-                Class::Break => broke = true,
-                Class::Space | Class::Joiner => {}
+            if !self.next_block() {
+                return None;
             }
-            self.pos += width;
-        }
-        let start = self.pos;
-        loop {
-            // The ASCII run, then a decoded character if one follows.
-            self.pos = self.ascii_run_end(self.pos);
-            match bytes.get(self.pos) {
-                Some(&b) if BYTES[b as usize] == Byte::NonAscii => {
-                    let (class, width) = self.char_at(self.pos);
-                    if class != Class::Word {
-                        break;
-                    }
-                    self.pos += width;
+        };
+        let first_bit = rest.trailing_zeros();
+        let start = self.block + first_bit as usize;
+        // Bits shifted in from above are 0, so the run ends at the block's end
+        // at the latest; then it may go on in the next blocks.
+        let run = (!(self.word >> first_bit)).trailing_zeros();
+        let end = if first_bit + run < BLOCK as u32 {
+            self.cursor = first_bit + run;
+            self.block + self.cursor as usize
+        } else {
+            loop {
+                if !self.next_block() {
+                    break self.text.len();
                 }
-                _ => break,
+                let run = (!self.word).trailing_zeros();
+                if run < BLOCK as u32 {
+                    self.cursor = run;
+                    break self.block + run as usize;
+                }
             }
-        }
+        };
+        let break_before = self.first || gap_breaks(&self.text.as_bytes()[self.gap_start..start]);
         self.first = false;
+        self.gap_start = end;
         Some(Word {
-            text: &self.text[start..self.pos],
+            text: &self.text[start..end],
             start,
-            end: self.pos,
-            break_before: broke,
+            end,
+            break_before,
         })
     }
 }
@@ -510,6 +533,18 @@ mod tests {
         ];
         for text in &cases {
             assert_eq!(block_words(text), reference_words(text), "{text:?}");
+        }
+        // Multi-byte characters (word, break and joiner) across a block's edge.
+        for pad in 58..70 {
+            for c in ["é", "😀", "東京", "—", "\u{2019}", "cafe\u{301}"] {
+                for text in [
+                    format!("{}{c}x", "a".repeat(pad)),
+                    format!("{} {c} y", " ".repeat(pad)),
+                    format!("{}.{c}{}", "b".repeat(pad), "z".repeat(70)),
+                ] {
+                    assert_eq!(block_words(&text), reference_words(&text), "{text:?}");
+                }
+            }
         }
     }
 
