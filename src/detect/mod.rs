@@ -1085,11 +1085,12 @@ impl Engine {
                 let e = pooled.entry(spun).or_default();
                 e.logit += s.logit;
                 e.context += t.context_logit(&s.features(self.spun[spun as usize].dict_is_curated));
-                e.count += 1;
             }
             for s in scored.iter_mut() {
-                let p = pooled[&doc.lex[s.index].spun];
-                let n = p.count as f64;
+                let spun = doc.lex[s.index].spun;
+                let p = pooled[&spun];
+                // Every occurrence of a kept artifact is scored.
+                let n = f64::from(keep[&spun].occurrences);
                 let repeated = t.repetition(n, s.original_class != WordClass::Content, s.density);
                 s.logit = (1.0 - t.pooling) * s.logit
                     + t.pooling * (p.logit + repeated * p.context.max(0.0)) / n;
@@ -1167,13 +1168,13 @@ struct Keep {
     kept: bool,
 }
 
-/// The evidence of all occurrences of one artifact in a document, summed.
+/// The evidence of all occurrences of one artifact in a document, summed
+/// (their number is in [`Keep`]).
 #[derive(Debug, Clone, Copy, Default)]
 struct Pooled {
     logit: f64,
     /// The part of `logit` that the context comparison makes.
     context: f64,
-    count: usize,
 }
 
 /// Scoring passes over a document's candidates. A third pass lets a word

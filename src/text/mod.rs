@@ -263,11 +263,7 @@ pub fn words(text: &str) -> Words<'_> {
     Words {
         text,
         block: 0,
-        word: if text.is_empty() {
-            0
-        } else {
-            word_mask(text, 0)
-        },
+        word: word_mask(text, 0),
         cursor: 0,
         gap_start: 0,
         first: true,

@@ -850,8 +850,13 @@ impl Spins {
         let mut position = 0;
         ranked.retain(|(original, _)| {
             position += 1;
-            position <= MAX_ORIGINALS || self.function_words.contains(original)
+            self.is_kept(position - 1, original)
         });
+    }
+
+    /// Whether the original at `position` (from 0) of a ranked list is kept.
+    fn is_kept(&self, position: usize, original: &str) -> bool {
+        position < MAX_ORIGINALS || self.function_words.contains(original)
     }
 
     /// A human-readable account of how `artifact` is produced, for tuning.
@@ -877,7 +882,7 @@ impl Spins {
             )
         };
         for (position, (original, evidence)) in ranked.iter().enumerate() {
-            let kept = if position < MAX_ORIGINALS || self.function_words.contains(original) {
+            let kept = if self.is_kept(position, original) {
                 "kept"
             } else {
                 "cut"
