@@ -695,7 +695,7 @@ impl Engine {
             (min_confidence / (1.0 - min_confidence)).ln()
         };
         let (spun_findings, near_misses) =
-            self.score_spun_words(&doc, &covered, enabled, findings.len(), min_logit);
+            self.score_spun_words(&doc, &covered, enabled, &findings, min_logit);
         findings.extend(spun_findings);
         findings.sort_by_key(|f| (f.start, f.end));
         Scan {
@@ -964,16 +964,66 @@ impl Engine {
         .with_top_class(&spun.originals)
     }
 
+    /// Scores the spun-word candidates of `doc` not `covered` by a phrase,
+    /// one [`sections`] at a time: the document-level evidence (density,
+    /// pooling) is a section's, so that a book is read like the chapters it
+    /// is made of, and the work per word does not grow with the text.
     fn score_spun_words(
         &self,
         doc: &Document,
         covered: &[bool],
         enabled: &dyn Fn(usize) -> bool,
-        phrase_findings: usize,
+        phrases: &[Finding],
         min_logit: f64,
     ) -> (Vec<Finding>, f64) {
-        let mut candidates: Vec<usize> = Vec::with_capacity(doc.spun_at.len());
-        candidates.extend(doc.spun_at.iter().copied().filter(|&i| {
+        let mut findings = Vec::new();
+        let mut near_misses = 0.0;
+        let mut replaced = vec![NONE; doc.words.len()];
+        for section in sections(doc.words) {
+            let first = doc.spun_at.partition_point(|&i| i < section.start);
+            let last = doc.spun_at.partition_point(|&i| i < section.end);
+            let (bytes_start, bytes_end) = (
+                doc.words[section.start].start,
+                doc.words[section.end - 1].end,
+            );
+            let phrase_findings = phrases
+                .iter()
+                .filter(|f| f.start >= bytes_start && f.start < bytes_end)
+                .count();
+            let (found, near) = self.score_section(
+                doc,
+                section.len(),
+                &doc.spun_at[first..last],
+                covered,
+                enabled,
+                phrase_findings,
+                min_logit,
+                &mut replaced,
+            );
+            findings.extend(found);
+            near_misses += near;
+        }
+        (findings, near_misses)
+    }
+
+    /// Scores the candidates `spun_at` of one section of `words` words.
+    /// `replaced` is indexed like `doc.words`; a section writes only its own
+    /// entries, and reads none of another's (sections end at a break, where
+    /// neighbours are not read).
+    #[allow(clippy::too_many_arguments)]
+    fn score_section(
+        &self,
+        doc: &Document,
+        words: usize,
+        spun_at: &[usize],
+        covered: &[bool],
+        enabled: &dyn Fn(usize) -> bool,
+        phrase_findings: usize,
+        min_logit: f64,
+        replaced: &mut [u32],
+    ) -> (Vec<Finding>, f64) {
+        let mut candidates: Vec<usize> = Vec::with_capacity(spun_at.len());
+        candidates.extend(spun_at.iter().copied().filter(|&i| {
             let s = doc.lex[i].spun;
             let word = &doc.words[i];
             // Spinners look words up case-sensitively and leave capitalised
@@ -992,7 +1042,7 @@ impl Engine {
         // Skip every artifact whose logit cannot reach `min_logit` even with the
         // most favourable context: an upper bound from its frequencies, its
         // slot cues and the most strong evidence the document could hold.
-        let per_100 = 100.0 / (doc.words.len().max(100) as f64);
+        let per_100 = 100.0 / (words.max(100) as f64);
         let possibly_strong = candidates
             .iter()
             .filter(|&&i| self.spun[doc.lex[i].spun as usize].strong)
@@ -1038,7 +1088,6 @@ impl Engine {
             .into_iter()
             .filter(|&i| keep[&doc.lex[i].spun].kept)
             .collect();
-        let mut replaced = vec![NONE; doc.words.len()];
         let mut scored: Vec<Scored> = Vec::with_capacity(candidates.len());
         let mut strong = vec![false; candidates.len()];
         // Several passes: each later one reads the neighbours that the one
@@ -1047,7 +1096,7 @@ impl Engine {
         // evidence is in the document.
         for pass in 0..PASSES {
             if pass == 0 {
-                scored.extend(candidates.iter().map(|&i| self.judge(doc, i, &replaced)));
+                scored.extend(candidates.iter().map(|&i| self.judge(doc, i, replaced)));
             } else {
                 // Only a candidate next to a replaced word reads new neighbours.
                 let beside_replaced = |i: usize| {
@@ -1056,7 +1105,7 @@ impl Engine {
                 };
                 for s in scored.iter_mut() {
                     if beside_replaced(s.index) {
-                        *s = self.judge(doc, s.index, &replaced);
+                        *s = self.judge(doc, s.index, replaced);
                     }
                 }
             }
@@ -1065,7 +1114,7 @@ impl Engine {
             }
             let strong_total = strong.iter().filter(|&&x| x).count() as f64
                 + t.phrase_weight * phrase_findings as f64;
-            let per_100 = 100.0 / (doc.words.len().max(100) as f64);
+            let per_100 = 100.0 / (words.max(100) as f64);
             for (k, s) in scored.iter_mut().enumerate() {
                 let others = strong_total - if strong[k] { 1.0 } else { 0.0 };
                 s.density = (others * per_100).min(t.max_density);
@@ -1159,6 +1208,35 @@ impl Engine {
             .collect();
         (findings, near_misses)
     }
+}
+
+/// A section holds at least this many words (unless the text is shorter):
+/// the labelled documents of the harness (up to 2,000 words) and nearly all
+/// news articles are one section.
+const SECTION_WORDS: usize = 2_000;
+
+/// The sections of a text whose document-level evidence is weighed together:
+/// `n / SECTION_WORDS` of about equal length (so 2,000 to 4,000 words each),
+/// each ending at a break (punctuation), where a word reads no neighbour
+/// across. A text without a break past the cut stays one section.
+fn sections(words: &[Word]) -> Vec<std::ops::Range<usize>> {
+    let n = words.len();
+    let count = (n / SECTION_WORDS).max(1);
+    let mut out = Vec::with_capacity(count);
+    let mut start = 0;
+    for k in 1..=count {
+        let end = if k == count {
+            n
+        } else {
+            let target = (n * k / count).max(start + 1);
+            (target..n).find(|&i| words[i].break_before).unwrap_or(n)
+        };
+        if end > start {
+            out.push(start..end);
+            start = end;
+        }
+    }
+    out
 }
 
 /// The second cut's view of one artifact in a document.
@@ -1622,7 +1700,46 @@ impl Document<'_, '_> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Cues, Features, Terminal, Trie, Tuning, WordClass};
+    use super::{sections, Cues, Features, Terminal, Trie, Tuning, WordClass, SECTION_WORDS};
+    use crate::text;
+
+    #[test]
+    fn sections_cover_the_text_in_order_and_end_at_breaks() {
+        for (sentences, words_each) in [(0, 6), (1, 6), (600, 6), (1_000, 7), (2_001, 3)] {
+            let text = "alpha beta gamma delta epsilon zeta eta "
+                .split(' ')
+                .take(words_each)
+                .collect::<Vec<_>>()
+                .join(" ")
+                + ". ";
+            let text = text.repeat(sentences);
+            let words: Vec<_> = text::words(&text).collect();
+            let found = sections(&words);
+            let mut next = 0;
+            for s in &found {
+                assert_eq!(s.start, next, "contiguous");
+                assert!(words[s.start].break_before, "starts after a break");
+                next = s.end;
+            }
+            assert_eq!(next, words.len(), "covers every word");
+            let n = words.len();
+            if n < 2 * SECTION_WORDS {
+                assert!(found.len() <= 1, "{n} words: one section");
+            } else {
+                for s in &found {
+                    assert!(s.len() >= SECTION_WORDS, "{n} words: {s:?} too short");
+                    assert!(s.len() < 2 * SECTION_WORDS + words_each, "{s:?} too long");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_text_without_breaks_is_one_section() {
+        let text = "word ".repeat(10_000);
+        let words: Vec<_> = text::words(&text).collect();
+        assert_eq!(sections(&words), vec![0..10_000]);
+    }
 
     #[test]
     fn repeated_context_counts_more_only_for_function_words_beside_other_evidence() {
