@@ -198,19 +198,22 @@ impl ContextModel {
     /// no evidence either way; a pair expected many times and never seen is
     /// strong evidence against the word. An unknown neighbour adds nothing.
     pub fn association(&self, p: u32, w: u32, n: u32) -> f64 {
-        let mut total = 0.0;
+        // One logarithm of the product of the two ratios: it is read for
+        // every original of every candidate.
+        let mut ratio = 1.0;
         if p != UNKNOWN {
-            total += self.pair_association(p, w);
+            ratio *= self.pair_ratio(p, w);
         }
         if n != UNKNOWN {
-            total += self.pair_association(w, n);
+            ratio *= self.pair_ratio(w, n);
         }
-        total
+        ratio.ln()
     }
 
-    fn pair_association(&self, a: u32, b: u32) -> f64 {
+    /// How much more often the pair was seen than chance would show it.
+    fn pair_ratio(&self, a: u32, b: u32) -> f64 {
         let expected = f64::from(self.count(a)) * f64::from(self.count(b)) / self.total;
-        ((self.pair(a, b) + PSEUDO_PAIRS) / (expected + PSEUDO_PAIRS)).ln()
+        (self.pair(a, b) + PSEUDO_PAIRS) / (expected + PSEUDO_PAIRS)
     }
 }
 

@@ -75,16 +75,29 @@ struct SpunWord {
     dict: u16,
     dict_is_curated: bool,
     uncertain: bool,
-    /// Upper bounds of the logit of any occurrence, whatever its slot and
-    /// however often the artifact occurs, in a document whose density is at
-    /// most the matching [`DENSITY_LEVELS`] entry: a first cut that needs no
-    /// look at the neighbours. Computed on first use (most artifacts never
-    /// occur), and reset with the tuning.
-    bounds: std::sync::OnceLock<[f32; DENSITY_LEVELS.len()]>,
+    /// Upper bounds of the logit of any occurrence, whatever its slot, in a
+    /// document whose density is at most the matching [`DENSITY_LEVELS`]
+    /// entry: cuts that need no look at the neighbours. Computed on first
+    /// use (most artifacts never occur), and reset with the tuning.
+    bounds: std::sync::OnceLock<SpunBounds>,
     /// [`SpunWord::possibly_strong`], set once every dictionary is merged:
     /// read for every candidate, so not recomputed from the originals.
     strong: bool,
 }
+
+/// [`SpunWord::bounds`]: upper bounds of its logit at each of the
+/// [`DENSITY_LEVELS`].
+#[derive(Debug, Clone, Copy)]
+struct SpunBounds {
+    /// However often the artifact occurs in the section.
+    any: [f32; DENSITY_LEVELS.len()],
+    /// When it occurs at most [`FEW_OCCURRENCES`] times.
+    few: [f32; DENSITY_LEVELS.len()],
+}
+
+/// [`SpunBounds::few`] holds for artifacts that occur at most this often:
+/// most do, and repetition counts for little below it.
+const FEW_OCCURRENCES: u32 = 2;
 
 /// Densities at which [`SpunWord::bounds`] are kept; the last is replaced by
 /// [`Tuning::max_density`].
@@ -386,7 +399,7 @@ impl Engine {
     }
 
     /// `spun`'s [`SpunWord::bounds`] for the current tuning.
-    fn spun_bounds(&self, spun: &SpunWord) -> [f32; DENSITY_LEVELS.len()] {
+    fn spun_bounds(&self, spun: &SpunWord) -> SpunBounds {
         *spun.bounds.get_or_init(|| {
             let t = &self.tuning;
             // The cues and capitalisation that raise the logit most.
@@ -399,8 +412,14 @@ impl Engine {
             let capitalized = t.weights[Features::CAPITALIZED] > 0.0;
             let levels = DENSITY_LEVELS.map(|level| level.min(t.max_density));
             // Rounded up: a bound must never fall below the logit.
-            t.logit_bounds(spun, &cues, capitalized, levels, true)
-                .map(|bound| bound as f32 + 1e-3)
+            let bounds = |occurrences: f64| {
+                t.logit_bounds(spun, &cues, capitalized, levels, occurrences)
+                    .map(|bound| bound as f32 + 1e-3)
+            };
+            SpunBounds {
+                any: bounds(f64::INFINITY),
+                few: bounds(f64::from(FEW_OCCURRENCES)),
+            }
         })
     }
 
@@ -979,30 +998,37 @@ impl Engine {
         let mut findings = Vec::new();
         let mut near_misses = 0.0;
         let mut replaced = vec![NONE; doc.words.len()];
-        for section in sections(doc.words) {
-            let first = doc.spun_at.partition_point(|&i| i < section.start);
-            let last = doc.spun_at.partition_point(|&i| i < section.end);
-            let (bytes_start, bytes_end) = (
-                doc.words[section.start].start,
-                doc.words[section.end - 1].end,
-            );
-            let phrase_findings = phrases
-                .iter()
-                .filter(|f| f.start >= bytes_start && f.start < bytes_end)
-                .count();
-            let (found, near) = self.score_section(
-                doc,
-                section.len(),
-                &doc.spun_at[first..last],
-                covered,
-                enabled,
-                phrase_findings,
-                min_logit,
-                &mut replaced,
-            );
-            findings.extend(found);
-            near_misses += near;
+        thread_local! {
+            static ARTIFACTS: std::cell::RefCell<SectionArtifacts> =
+                std::cell::RefCell::new(SectionArtifacts::default());
         }
+        ARTIFACTS.with_borrow_mut(|artifacts| {
+            for section in sections(doc.words) {
+                let first = doc.spun_at.partition_point(|&i| i < section.start);
+                let last = doc.spun_at.partition_point(|&i| i < section.end);
+                let (bytes_start, bytes_end) = (
+                    doc.words[section.start].start,
+                    doc.words[section.end - 1].end,
+                );
+                let phrase_findings = phrases
+                    .iter()
+                    .filter(|f| f.start >= bytes_start && f.start < bytes_end)
+                    .count();
+                let (found, near) = self.score_section(
+                    doc,
+                    section.len(),
+                    &doc.spun_at[first..last],
+                    covered,
+                    enabled,
+                    phrase_findings,
+                    min_logit,
+                    &mut replaced,
+                    artifacts,
+                );
+                findings.extend(found);
+                near_misses += near;
+            }
+        });
         (findings, near_misses)
     }
 
@@ -1021,6 +1047,7 @@ impl Engine {
         phrase_findings: usize,
         min_logit: f64,
         replaced: &mut [u32],
+        artifacts: &mut SectionArtifacts,
     ) -> (Vec<Finding>, f64) {
         let mut candidates: Vec<usize> = Vec::with_capacity(spun_at.len());
         candidates.extend(spun_at.iter().copied().filter(|&i| {
@@ -1061,33 +1088,40 @@ impl Engine {
             .unwrap_or(DENSITY_LEVELS.len() - 1);
         candidates.retain(|&i| {
             let spun = &self.spun[doc.lex[i].spun as usize];
-            spun.strong || f64::from(self.spun_bounds(spun)[level]) >= cut_logit
+            spun.strong || f64::from(self.spun_bounds(spun).any[level]) >= cut_logit
         });
         // Occurrences of one artifact share a verdict (pooling below), so an
         // artifact is kept whole when any of its occurrences could reach it,
         // with the bound for how often it occurs (the first cut's bounds
-        // assume it repeats; all its occurrences pass that cut or none do).
-        let mut keep: FxHashMap<u32, Keep> = FxHashMap::default();
-        for &i in &candidates {
-            keep.entry(doc.lex[i].spun).or_default().occurrences += 1;
-        }
-        for &i in &candidates {
-            let id = doc.lex[i].spun;
-            let spun = &self.spun[id as usize];
-            let k = keep.get_mut(&id).expect("counted above");
-            if !k.kept {
+        // assume it repeats; all its occurrences pass that cut or none do):
+        // first without its slot, then with the cues of each occurrence.
+        artifacts.start(self.spun.len());
+        let slots: Vec<u32> = candidates
+            .iter()
+            .map(|&i| {
+                let slot = artifacts.slot(doc.lex[i].spun);
+                artifacts.keep[slot as usize].occurrences += 1;
+                slot
+            })
+            .collect();
+        for (&i, &slot) in candidates.iter().zip(&slots) {
+            let spun = &self.spun[doc.lex[i].spun as usize];
+            let k = &mut artifacts.keep[slot as usize];
+            let cut_when_few = k.occurrences <= FEW_OCCURRENCES
+                && f64::from(self.spun_bounds(spun).few[level]) < cut_logit;
+            if !k.kept && (spun.strong || !cut_when_few) {
                 let cues = doc.cues(i);
                 let capitalized = doc.words[i].is_capitalized();
-                let repeated = k.occurrences > 1;
+                let n = f64::from(k.occurrences);
                 k.kept = spun.strong
-                    || t.logit_bound(spun, &cues, capitalized, density_bound, repeated)
-                        >= cut_logit;
+                    || t.logit_bound(spun, &cues, capitalized, density_bound, n) >= cut_logit;
             }
         }
-        let candidates: Vec<usize> = candidates
+        let (candidates, slots): (Vec<usize>, Vec<u32>) = candidates
             .into_iter()
-            .filter(|&i| keep[&doc.lex[i].spun].kept)
-            .collect();
+            .zip(slots)
+            .filter(|&(_, slot)| artifacts.keep[slot as usize].kept)
+            .unzip();
         let mut scored: Vec<Scored> = Vec::with_capacity(candidates.len());
         let mut strong = vec![false; candidates.len()];
         // Several passes: each later one reads the neighbours that the one
@@ -1128,18 +1162,17 @@ impl Engine {
             // is one spun "on"). Context that points to a function word at
             // several places is more than one place's worth (see
             // `Tuning::repetition`).
-            let mut pooled: FxHashMap<u32, Pooled> = FxHashMap::default();
-            for s in scored.iter() {
-                let spun = doc.lex[s.index].spun;
-                let e = pooled.entry(spun).or_default();
+            artifacts.pooled.fill(Pooled::default());
+            for (s, &slot) in scored.iter().zip(&slots) {
+                let curated = self.spun[doc.lex[s.index].spun as usize].dict_is_curated;
+                let e = &mut artifacts.pooled[slot as usize];
                 e.logit += s.logit;
-                e.context += t.context_logit(&s.features(self.spun[spun as usize].dict_is_curated));
+                e.context += t.context_logit(&s.features(curated));
             }
-            for s in scored.iter_mut() {
-                let spun = doc.lex[s.index].spun;
-                let p = pooled[&spun];
+            for (s, &slot) in scored.iter_mut().zip(&slots) {
+                let p = artifacts.pooled[slot as usize];
                 // Every occurrence of a kept artifact is scored.
-                let n = f64::from(keep[&spun].occurrences);
+                let n = f64::from(artifacts.keep[slot as usize].occurrences);
                 let repeated = t.repetition(n, s.original_class != WordClass::Content, s.density);
                 s.logit = (1.0 - t.pooling) * s.logit
                     + t.pooling * (p.logit + repeated * p.context.max(0.0)) / n;
@@ -1237,6 +1270,50 @@ fn sections(words: &[Word]) -> Vec<std::ops::Range<usize>> {
         }
     }
     out
+}
+
+/// The artifacts of the section being scored, each in a slot of its own, so
+/// that counting their occurrences and pooling their evidence need no
+/// hashing. Kept per thread and reused: `slot_of` (one entry per artifact
+/// of the engine) is reset from `ids` when the next section starts.
+#[derive(Debug, Default)]
+struct SectionArtifacts {
+    /// The slot of each artifact id, or [`NONE`].
+    slot_of: Vec<u32>,
+    /// The artifact id in each slot.
+    ids: Vec<u32>,
+    keep: Vec<Keep>,
+    pooled: Vec<Pooled>,
+}
+
+impl SectionArtifacts {
+    /// Empties every slot, for an engine of `artifacts` artifacts.
+    fn start(&mut self, artifacts: usize) {
+        for &id in &self.ids {
+            if let Some(slot) = self.slot_of.get_mut(id as usize) {
+                *slot = NONE;
+            }
+        }
+        if self.slot_of.len() < artifacts {
+            self.slot_of.resize(artifacts, NONE);
+        }
+        self.ids.clear();
+        self.keep.clear();
+        self.pooled.clear();
+    }
+
+    /// The slot of artifact `id`, given one if it has none yet.
+    #[inline]
+    fn slot(&mut self, id: u32) -> u32 {
+        let slot = &mut self.slot_of[id as usize];
+        if *slot == NONE {
+            *slot = self.ids.len() as u32;
+            self.ids.push(id);
+            self.keep.push(Keep::default());
+            self.pooled.push(Pooled::default());
+        }
+        *slot
+    }
 }
 
 /// The second cut's view of one artifact in a document.
@@ -1525,16 +1602,16 @@ impl Default for Tuning {
 impl Tuning {
     /// An upper bound of [`Tuning::logit`] for any occurrence of `spun` with
     /// these cues, whatever its context, in a document whose density is at
-    /// most `density` and where it occurs once, or more often (`repeated`).
+    /// most `density` and where it occurs `occurrences` times (at most).
     fn logit_bound(
         &self,
         spun: &SpunWord,
         cues: &Cues,
         capitalized: bool,
         density: f64,
-        repeated: bool,
+        occurrences: f64,
     ) -> f64 {
-        self.logit_bounds(spun, cues, capitalized, [density], repeated)[0]
+        self.logit_bounds(spun, cues, capitalized, [density], occurrences)[0]
     }
 
     /// [`Tuning::logit_bound`] at several densities in one pass.
@@ -1544,11 +1621,8 @@ impl Tuning {
         cues: &Cues,
         capitalized: bool,
         densities: [f64; N],
-        repeated: bool,
+        occurrences: f64,
     ) -> [f64; N] {
-        // An artifact that occurs more than once may count its context up
-        // to `repetition_max` times; once, exactly once.
-        let occurrences = if repeated { f64::INFINITY } else { 1.0 };
         let mut best = [f64::NEG_INFINITY; N];
         for o in &spun.originals {
             let features = Features {
