@@ -301,16 +301,18 @@ fn evaluate(checker: &Checker, samples: &[Sample], list_misses: usize) {
                 missed.add(class, sub, candidate.map(|f| f.confidence));
             }
         }
-        true_flags += spans
-            .iter()
-            .filter(|s| {
-                sample
-                    .spun
-                    .substitutions
-                    .iter()
-                    .any(|sub| sub.start == s.start)
-            })
-            .count();
+        for span in &spans {
+            if sample
+                .spun
+                .substitutions
+                .iter()
+                .any(|sub| sub.start == span.start)
+            {
+                true_flags += 1;
+            } else if list_misses > 0 {
+                missed.add_false_flag(span);
+            }
+        }
         let clean = checker
             .check_with(&sample.clean, &options)
             .expect("valid options");
@@ -337,29 +339,29 @@ fn evaluate(checker: &Checker, samples: &[Sample], list_misses: usize) {
     println!("| measure | value |");
     println!("|---|---|");
     println!(
-        "| span precision (spun-word spans at a substitution) | {:.3} |",
+        "| span precision (spun-word spans at a substitution) | {:.4} |",
         ratio(true_flags, flagged_in_spun)
     );
     println!(
-        "| recall, all substitutions ({}) | {:.3} |",
+        "| recall, all substitutions ({}) | {:.4} |",
         total.substitutions,
         ratio(total.found, total.substitutions)
     );
     for (class, name) in CLASSES {
         let c = by_class[class as usize];
         println!(
-            "| recall, {name} ({}) | {:.3} |",
+            "| recall, {name} ({}) | {:.4} |",
             c.substitutions,
             ratio(c.found, c.substitutions)
         );
     }
     println!(
-        "| fix accuracy (top suggestion = original, of found) | {:.3} |",
+        "| fix accuracy (top suggestion = original, of found) | {:.4} |",
         ratio(total.fixed, total.found)
     );
     for (class, name) in CLASSES {
         let c = by_class[class as usize];
-        println!("| fix accuracy, {name} | {:.3} |", ratio(c.fixed, c.found));
+        println!("| fix accuracy, {name} | {:.4} |", ratio(c.fixed, c.found));
     }
     println!(
         "| document ROC AUC (>= 150 words, spun >= 20 %; {} pairs) | {:.4} |",
@@ -367,11 +369,11 @@ fn evaluate(checker: &Checker, samples: &[Sample], list_misses: usize) {
         auc(&positives, &negatives)
     );
     println!(
-        "| true-positive rate at 1 % false positives | {:.3} |",
+        "| true-positive rate at 1 % false positives | {:.4} |",
         tpr_at(&positives, &negatives, 0.01)
     );
     println!(
-        "| false flags per 1,000 words of clean text | {:.3} |",
+        "| false flags per 1,000 words of clean text | {:.4} |",
         1000.0 * ratio(clean_flags, clean_words)
     );
     println!("| clean documents judged spun | {clean_spun_verdicts} |");
@@ -385,6 +387,9 @@ fn evaluate(checker: &Checker, samples: &[Sample], list_misses: usize) {
 struct Misses {
     /// (class, "artifact -> original") -> its tally.
     pairs: std::collections::HashMap<(usize, String), MissTally>,
+    /// Spans in spun text where nothing was substituted, by
+    /// "artifact -> top suggestion": (count, sum of confidences).
+    false_flags: std::collections::HashMap<String, (usize, f64)>,
 }
 
 /// How one artifact -> original pair was missed.
@@ -411,7 +416,29 @@ impl Misses {
         }
     }
 
+    fn add_false_flag(&mut self, span: &unspun::Span) {
+        let key = format!(
+            "{} -> {}",
+            span.text.to_lowercase(),
+            span.suggestions.first().map_or("", |s| s.as_str())
+        );
+        let tally = self.false_flags.entry(key).or_default();
+        tally.0 += 1;
+        tally.1 += span.confidence;
+    }
+
     fn print(&self, top: usize) {
+        let mut rows: Vec<_> = self.false_flags.iter().collect();
+        let total: usize = rows.iter().map(|(_, t)| t.0).sum();
+        println!();
+        println!("false flags in spun text (no substitution there): {total}");
+        rows.sort_by_key(|(k, t)| (std::cmp::Reverse(t.0), (*k).clone()));
+        for (pair, (count, confidence)) in rows.into_iter().take(top) {
+            println!(
+                "  {pair}: {count} (mean confidence {:.2})",
+                confidence / *count as f64
+            );
+        }
         for (class, name) in CLASSES {
             let mut rows: Vec<_> = self
                 .pairs
