@@ -319,6 +319,9 @@ pub struct Engine {
     written_forms: rustc_hash::FxHashSet<Box<str>>,
     typo_index: FxHashMap<Box<str>, Vec<u32>>,
     proximity: FxHashMap<u32, Vec<u32>>,
+    /// The first words of `proximity`'s keys, one bit per phrase word: asked
+    /// at every phrase word of a text, answered without hashing.
+    proximity_first: Vec<u64>,
     conditions: usize,
     condition_breaks: Vec<Vec<bool>>,
     dicts: Vec<DictionaryInfo>,
@@ -347,6 +350,7 @@ impl Engine {
             written_forms: Default::default(),
             typo_index: FxHashMap::default(),
             proximity: FxHashMap::default(),
+            proximity_first: Vec::new(),
             conditions: 0,
             condition_breaks: Vec::new(),
             tuning: Tuning::default(),
@@ -553,6 +557,7 @@ impl Engine {
         let index = self.phrases.len() as u32;
         if conditions.within.is_some() && words.len() > 1 {
             self.proximity.entry(words[0]).or_default().push(index);
+            set_bit(&mut self.proximity_first, words[0] as usize);
         } else {
             self.trie.insert(&words, Terminal::Phrase(index));
         }
@@ -705,7 +710,9 @@ impl Engine {
             spun_at: &spun_at,
         };
         let mut covered = vec![false; words.len()];
-        let mut findings = self.find_phrases(&doc, enabled, &mut covered);
+        // Asked for every candidate: answered from a table, not a call.
+        let enabled: Vec<bool> = (0..self.dicts.len()).map(enabled).collect();
+        let mut findings = self.find_phrases(&doc, &enabled, &mut covered);
         let min_logit = if min_confidence <= 0.0 {
             f64::NEG_INFINITY
         } else if min_confidence >= 1.0 {
@@ -714,7 +721,7 @@ impl Engine {
             (min_confidence / (1.0 - min_confidence)).ln()
         };
         let (spun_findings, near_misses) =
-            self.score_spun_words(&doc, &covered, enabled, &findings, min_logit);
+            self.score_spun_words(&doc, &covered, &enabled, &findings, min_logit);
         findings.extend(spun_findings);
         findings.sort_by_key(|f| (f.start, f.end));
         Scan {
@@ -724,12 +731,7 @@ impl Engine {
         }
     }
 
-    fn find_phrases(
-        &self,
-        doc: &Document,
-        enabled: &dyn Fn(usize) -> bool,
-        covered: &mut [bool],
-    ) -> Vec<Finding> {
+    fn find_phrases(&self, doc: &Document, enabled: &[bool], covered: &mut [bool]) -> Vec<Finding> {
         let words = doc.words;
         let lex = doc.lex;
         let mut present = vec![false; self.conditions];
@@ -745,7 +747,7 @@ impl Engine {
             } else if let Some(node) = self.trie.step(0, word) {
                 self.walk_from(doc, i, node, &mut present, &mut matches);
             }
-            if self.proximity.is_empty() {
+            if !bit_is_set(&self.proximity_first, word as usize) {
                 continue;
             }
             if let Some(entries) = self.proximity.get(&word) {
@@ -775,7 +777,7 @@ impl Engine {
         let mut next_free = 0;
         for (i, j, p) in matches {
             let phrase = &self.phrases[p as usize];
-            if i < next_free || !enabled(phrase.dict as usize) || !holds(phrase) {
+            if i < next_free || !enabled[phrase.dict as usize] || !holds(phrase) {
                 continue;
             }
             next_free = j;
@@ -991,7 +993,7 @@ impl Engine {
         &self,
         doc: &Document,
         covered: &[bool],
-        enabled: &dyn Fn(usize) -> bool,
+        enabled: &[bool],
         phrases: &[Finding],
         min_logit: f64,
     ) -> (Vec<Finding>, f64) {
@@ -1043,7 +1045,7 @@ impl Engine {
         words: usize,
         spun_at: &[usize],
         covered: &[bool],
-        enabled: &dyn Fn(usize) -> bool,
+        enabled: &[bool],
         phrase_findings: usize,
         min_logit: f64,
         replaced: &mut [u32],
@@ -1059,7 +1061,7 @@ impl Engine {
             // with a penalty below. (A word with a digit is a candidate only
             // if a dictionary lists it so: no built-in artifact has one.)
             !covered[i]
-                && enabled(self.spun[s as usize].dict as usize)
+                && enabled[self.spun[s as usize].dict as usize]
                 && (word.break_before || !word.is_capitalized())
         }));
         if candidates.is_empty() {
