@@ -121,6 +121,12 @@ impl<V> WordMap<V> {
         }
     }
 
+    /// Every value, to change in place.
+    pub fn for_each_mut(&mut self, mut f: impl FnMut(&mut V)) {
+        self.short.values_mut().for_each(&mut f);
+        self.long.values_mut().for_each(f);
+    }
+
     /// Reserves room for `n` more words.
     pub fn reserve(&mut self, n: usize) {
         self.short.reserve(n);

@@ -45,6 +45,11 @@ struct Lex {
     spun: u32,
     /// The closed class of the word, so that slot cues need no second lookup.
     class: WordClass,
+    /// Copies of the artifact's [`SpunWord::strong`] and [`SpunWord::dict`]:
+    /// read for every candidate, which this way needs no visit to the
+    /// artifact itself (in the padding of the other fields).
+    spun_strong: bool,
+    spun_dict: u16,
 }
 
 const EMPTY_LEX: Lex = Lex {
@@ -52,6 +57,8 @@ const EMPTY_LEX: Lex = Lex {
     word: NONE,
     spun: NONE,
     class: WordClass::Content,
+    spun_strong: false,
+    spun_dict: 0,
 };
 
 /// A likely original of a single-word artifact.
@@ -83,6 +90,40 @@ struct SpunWord {
     /// [`SpunWord::possibly_strong`], set once every dictionary is merged:
     /// read for every candidate, so not recomputed from the originals.
     strong: bool,
+}
+
+/// The first cut's bounds ([`SpunBounds::any`]) of every artifact, level by
+/// level (`level * artifacts + id`), as `f32` bits: read for every
+/// candidate, so kept dense, away from the rest of each artifact. Filled on
+/// first use like [`SpunWord::bounds`]; threads that race store the same
+/// value.
+#[derive(Debug, Default)]
+struct FirstCut(Box<[std::sync::atomic::AtomicU32]>);
+
+impl FirstCut {
+    /// Not computed yet (a NaN no bound has).
+    const UNSET: u32 = u32::MAX;
+
+    fn new(artifacts: usize) -> Self {
+        FirstCut(
+            (0..artifacts * DENSITY_LEVELS.len())
+                .map(|_| std::sync::atomic::AtomicU32::new(Self::UNSET))
+                .collect(),
+        )
+    }
+}
+
+impl Clone for FirstCut {
+    fn clone(&self) -> Self {
+        FirstCut(
+            self.0
+                .iter()
+                .map(|b| {
+                    std::sync::atomic::AtomicU32::new(b.load(std::sync::atomic::Ordering::Relaxed))
+                })
+                .collect(),
+        )
+    }
 }
 
 /// [`SpunWord::bounds`]: upper bounds of its logit at each of the
@@ -328,6 +369,8 @@ pub struct Engine {
     tuning: Tuning,
     classes: FunctionWords,
     number_id: u32,
+    /// Dense first-cut bounds, see [`FirstCut`].
+    first_cut: FirstCut,
 }
 
 /// Words this short are never matched with a typo.
@@ -354,6 +397,7 @@ impl Engine {
             conditions: 0,
             condition_breaks: Vec::new(),
             tuning: Tuning::default(),
+            first_cut: FirstCut::default(),
             number_id: model.id(text::NUMBER_TOKEN),
             classes: FunctionWords::from_tsv(crate::dict::embedded::FUNCTION_WORDS)
                 .expect("embedded function-word list is valid"),
@@ -391,6 +435,14 @@ impl Engine {
         for spun in &mut engine.spun {
             spun.strong = spun.possibly_strong();
         }
+        engine.first_cut = FirstCut::new(engine.spun.len());
+        let spun = &engine.spun;
+        engine.lexicon.for_each_mut(|lex| {
+            if let Some(s) = spun.get(lex.spun as usize) {
+                lex.spun_strong = s.strong;
+                lex.spun_dict = s.dict;
+            }
+        });
         engine
     }
 
@@ -400,11 +452,29 @@ impl Engine {
         for spun in &mut self.spun {
             spun.bounds = std::sync::OnceLock::new();
         }
+        self.first_cut = FirstCut::new(self.spun.len());
+    }
+
+    /// [`SpunBounds::any`] of artifact `id` at density `level`, from
+    /// [`Engine::first_cut`].
+    #[inline]
+    fn first_cut_bound(&self, id: u32, level: usize) -> f32 {
+        let n = self.spun.len();
+        let at = |level: usize| &self.first_cut.0[level * n + id as usize];
+        let bits = at(level).load(std::sync::atomic::Ordering::Relaxed);
+        if bits != FirstCut::UNSET {
+            return f32::from_bits(bits);
+        }
+        let bounds = self.spun_bounds(&self.spun[id as usize]);
+        for (l, bound) in bounds.any.iter().enumerate() {
+            at(l).store(bound.to_bits(), std::sync::atomic::Ordering::Relaxed);
+        }
+        bounds.any[level]
     }
 
     /// `spun`'s [`SpunWord::bounds`] for the current tuning.
-    fn spun_bounds(&self, spun: &SpunWord) -> SpunBounds {
-        *spun.bounds.get_or_init(|| {
+    fn spun_bounds<'s>(&self, spun: &'s SpunWord) -> &'s SpunBounds {
+        spun.bounds.get_or_init(|| {
             let t = &self.tuning;
             // The cues and capitalisation that raise the logit most.
             let cues = Cues {
@@ -1052,18 +1122,25 @@ impl Engine {
         artifacts: &mut SectionArtifacts,
     ) -> (Vec<Finding>, f64) {
         let mut candidates: Vec<usize> = Vec::with_capacity(spun_at.len());
-        candidates.extend(spun_at.iter().copied().filter(|&i| {
-            let s = doc.lex[i].spun;
+        let mut possibly_strong = 0.0;
+        for &i in spun_at {
+            let lex = &doc.lex[i];
             let word = &doc.words[i];
             // Spinners look words up case-sensitively and leave capitalised
             // words alone: a capital inside a sentence is a name ("Trump",
             // "Best"). At a break it may be a sentence start and is kept,
             // with a penalty below. (A word with a digit is a candidate only
             // if a dictionary lists it so: no built-in artifact has one.)
-            !covered[i]
-                && enabled[self.spun[s as usize].dict as usize]
+            if !covered[i]
+                && enabled[lex.spun_dict as usize]
                 && (word.break_before || !word.is_capitalized())
-        }));
+            {
+                candidates.push(i);
+                if lex.spun_strong {
+                    possibly_strong += 1.0;
+                }
+            }
+        }
         if candidates.is_empty() {
             return (Vec::new(), 0.0);
         }
@@ -1072,10 +1149,6 @@ impl Engine {
         // most favourable context: an upper bound from its frequencies, its
         // slot cues and the most strong evidence the document could hold.
         let per_100 = 100.0 / (words.max(100) as f64);
-        let possibly_strong = candidates
-            .iter()
-            .filter(|&&i| self.spun[doc.lex[i].spun as usize].strong)
-            .count() as f64;
         let density_bound = ((possibly_strong + t.phrase_weight * phrase_findings as f64)
             * per_100)
             .min(t.max_density);
@@ -1089,8 +1162,8 @@ impl Engine {
             .position(|&l| l >= density_bound)
             .unwrap_or(DENSITY_LEVELS.len() - 1);
         candidates.retain(|&i| {
-            let spun = &self.spun[doc.lex[i].spun as usize];
-            spun.strong || f64::from(self.spun_bounds(spun).any[level]) >= cut_logit
+            let lex = &doc.lex[i];
+            lex.spun_strong || f64::from(self.first_cut_bound(lex.spun, level)) >= cut_logit
         });
         // Occurrences of one artifact share a verdict (pooling below), so an
         // artifact is kept whole when any of its occurrences could reach it,

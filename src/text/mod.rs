@@ -41,7 +41,10 @@ pub struct Word<'a> {
 impl Word<'_> {
     /// True when the first character is upper case ("Mexico", "In").
     pub fn is_capitalized(&self) -> bool {
-        self.text.chars().next().is_some_and(char::is_uppercase)
+        match self.text.as_bytes().first() {
+            Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
+            _ => self.text.chars().next().is_some_and(char::is_uppercase),
+        }
     }
 
     /// True when the word contains a decimal digit ("25", "2004", "N2").
