@@ -136,7 +136,7 @@ fn a_one_letter_typo_in_a_long_word_is_found() {
 }
 
 #[test]
-fn examples_from_the_brief() {
+fn well_known_tortured_phrases_and_their_variants_are_found() {
     let checker = Checker::new();
     for (text, artifact, fix) in [
         (

@@ -1,6 +1,6 @@
-//! The test spinner: makes labelled spun text from clean text, the way the
-//! spinners described in the project brief behave, so that recall, precision
-//! and fix accuracy can be measured where every substitution is known.
+//! The test spinner: makes labelled spun text from clean text, the way real
+//! article spinners behave, so that recall, precision and fix accuracy can be
+//! measured where every substitution is known.
 //!
 //! A testing tool, not a user feature. It models:
 //! - several thesaurus families, one per document: the WordNet rule, the first
