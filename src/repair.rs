@@ -5,7 +5,8 @@
 //! texts with `similar`.
 
 use crate::report::Span;
-use similar::{ChangeTag, TextDiff};
+use similar::udiff::UnifiedHunkHeader;
+use similar::{ChangeTag, DiffOp, TextDiff};
 use std::ops::Range;
 
 /// Applies the top suggestion of every span at or above `threshold` whose top
@@ -86,11 +87,127 @@ pub fn unified_diff(name: &str, old: &str, new: &str) -> String {
     if old == new {
         return String::new();
     }
+    let (old_lines, new_lines) = (lines(old), lines(new));
+    if old_lines.len() != new_lines.len() {
+        // A fix that adds or removes a line break: no line-for-line pairing.
+        return whole_unified_diff(name, old, new);
+    }
+    let mut out = format!("--- a/{name}\n+++ b/{name}\n");
+    for lines in changed_regions(old, &old_lines, new, &new_lines) {
+        // Every region starts on the same line in both texts.
+        let (first, last) = (lines.start, lines.end - 1);
+        let old_part = &old[old_lines[first].start..old_lines[last].end];
+        let new_part = &new[new_lines[first].start..new_lines[last].end];
+        let diff = TextDiff::from_lines(old_part, new_part);
+        for hunk in diff
+            .unified_diff()
+            .context_radius(DIFF_CONTEXT)
+            .iter_hunks()
+        {
+            let shifted: Vec<DiffOp> = hunk.ops().iter().map(|op| shift(op, first)).collect();
+            let text = hunk.to_string();
+            // Each hunk's first line is its header, numbered within the region.
+            let body = text.split_once('\n').map_or("", |(_, body)| body);
+            out.push_str(&format!("{}\n{body}", UnifiedHunkHeader::new(&shifted)));
+        }
+    }
+    out
+}
+
+/// Lines of context around each change in [`unified_diff`].
+const DIFF_CONTEXT: usize = 1;
+
+/// [`unified_diff`] of the whole texts at once: what it gives too, faster,
+/// when every line pairs with the line of the same number.
+fn whole_unified_diff(name: &str, old: &str, new: &str) -> String {
     TextDiff::from_lines(old, new)
         .unified_diff()
-        .context_radius(1)
+        .context_radius(DIFF_CONTEXT)
         .header(&format!("a/{name}"), &format!("b/{name}"))
         .to_string()
+}
+
+/// The byte range of each line of `text`, with its line break.
+fn lines(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::with_capacity(text.len() / 64 + 1);
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        out.push(start..start + line.len());
+        start += line.len();
+    }
+    out
+}
+
+/// The line ranges to diff, for two texts with as many lines: each changed
+/// line with its context, lines close enough to share a hunk together. Far
+/// apart, they are diffed alone, so a few fixes in a long text cost a few
+/// small diffs, not one over every line.
+fn changed_regions(
+    old: &str,
+    old_lines: &[Range<usize>],
+    new: &str,
+    new_lines: &[Range<usize>],
+) -> Vec<Range<usize>> {
+    let n = old_lines.len();
+    let mut regions: Vec<Range<usize>> = Vec::new();
+    for (i, (o, w)) in old_lines.iter().zip(new_lines).enumerate() {
+        if old[o.clone()] == new[w.clone()] {
+            continue;
+        }
+        let start = i.saturating_sub(DIFF_CONTEXT);
+        let end = (i + 1 + DIFF_CONTEXT).min(n);
+        match regions.last_mut() {
+            // Context that touches or overlaps makes one hunk, as in a diff
+            // of the whole texts.
+            Some(last) if start <= last.end => last.end = end,
+            _ => regions.push(start..end),
+        }
+    }
+    regions
+}
+
+/// `op` of a region that starts at line `first`, numbered in the whole text.
+fn shift(op: &DiffOp, first: usize) -> DiffOp {
+    match *op {
+        DiffOp::Equal {
+            old_index,
+            new_index,
+            len,
+        } => DiffOp::Equal {
+            old_index: old_index + first,
+            new_index: new_index + first,
+            len,
+        },
+        DiffOp::Delete {
+            old_index,
+            old_len,
+            new_index,
+        } => DiffOp::Delete {
+            old_index: old_index + first,
+            old_len,
+            new_index: new_index + first,
+        },
+        DiffOp::Insert {
+            old_index,
+            new_index,
+            new_len,
+        } => DiffOp::Insert {
+            old_index: old_index + first,
+            new_index: new_index + first,
+            new_len,
+        },
+        DiffOp::Replace {
+            old_index,
+            old_len,
+            new_index,
+            new_len,
+        } => DiffOp::Replace {
+            old_index: old_index + first,
+            old_len,
+            new_index: new_index + first,
+            new_len,
+        },
+    }
 }
 
 /// One piece of a word-level diff.
@@ -124,4 +241,65 @@ pub fn word_diff<'a>(old: &'a str, new: &'a str) -> Vec<WordChange<'a>> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{unified_diff, whole_unified_diff};
+
+    /// `lines` lines of text, with the lines in `changed` spun, and a final
+    /// line break or not.
+    fn texts(lines: usize, changed: &[usize], final_break: bool) -> (String, String) {
+        let mut old = String::new();
+        let mut new = String::new();
+        for i in 0..lines {
+            let line = format!("Line {i} says the vote takes place on Friday.");
+            old.push_str(&line);
+            if changed.contains(&i) {
+                new.push_str(&line.replace(" on ", " connected "));
+            } else {
+                new.push_str(&line);
+            }
+            if i + 1 < lines || final_break {
+                old.push('\n');
+                new.push('\n');
+            }
+        }
+        (old, new)
+    }
+
+    #[test]
+    fn diffing_changed_regions_gives_the_diff_of_the_whole_texts() {
+        let patterns: &[&[usize]] = &[
+            &[0],
+            &[39],
+            &[0, 39],
+            &[5, 6],
+            &[5, 7],
+            &[5, 8],
+            &[5, 9],
+            &[5, 10],
+            &[1, 4, 7, 10, 14, 19, 25, 38],
+            &(0..40).collect::<Vec<_>>(),
+        ];
+        for changed in patterns {
+            for final_break in [true, false] {
+                let (old, new) = texts(40, changed, final_break);
+                assert_eq!(
+                    unified_diff("doc.txt", &old, &new),
+                    whole_unified_diff("doc.txt", &old, &new),
+                    "lines {changed:?}, final break {final_break}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_fix_that_changes_the_line_count_is_diffed_whole() {
+        let old = "one\ntwo\nthree\n";
+        let new = "one\ntwo and\nmore\nthree\n";
+        let diff = unified_diff("doc.txt", old, new);
+        assert_eq!(diff, whole_unified_diff("doc.txt", old, new));
+        assert!(diff.contains("-two\n+two and\n+more\n"), "{diff}");
+    }
 }
