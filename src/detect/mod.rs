@@ -17,7 +17,9 @@
 //! 3. single-word spun artifacts are scored by [`context`]: how much better the
 //!    likely original fits between the neighbours than the artifact does, plus a
 //!    document-level prior that grows with the strong evidence found elsewhere in
-//!    the same text (spinners spin whole texts).
+//!    the same text (spinners spin whole texts); a long text is weighed in
+//!    sections of 2,000 to 4,000 words, like the chapters or articles it is
+//!    made of.
 
 pub mod context;
 pub mod cues;
@@ -1156,7 +1158,7 @@ impl Engine {
         // even under a higher threshold, so that what is reported does not
         // depend on the cut.
         let cut_logit = min_logit.min(NEIGHBOUR_REPLACE_LOGIT);
-        // First cut, from bounds computed when the engine was built.
+        // First cut, from bounds that depend on the artifact alone ([`FirstCut`]).
         let level = DENSITY_LEVELS
             .iter()
             .position(|&l| l >= density_bound)
