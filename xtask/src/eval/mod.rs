@@ -309,8 +309,11 @@ fn evaluate(checker: &Checker, samples: &[Sample], list_misses: usize) {
                 .any(|sub| sub.start == span.start)
             {
                 true_flags += 1;
+                if list_misses > 0 {
+                    missed.add_flag(span, true);
+                }
             } else if list_misses > 0 {
-                missed.add_false_flag(span);
+                missed.add_flag(span, false);
             }
         }
         let clean = checker
@@ -387,9 +390,19 @@ fn evaluate(checker: &Checker, samples: &[Sample], list_misses: usize) {
 struct Misses {
     /// (class, "artifact -> original") -> its tally.
     pairs: std::collections::HashMap<(usize, String), MissTally>,
-    /// Spans in spun text where nothing was substituted, by
-    /// "artifact -> top suggestion": (count, sum of confidences).
-    false_flags: std::collections::HashMap<String, (usize, f64)>,
+    /// Spans in spun text by "artifact -> top suggestion".
+    flags: std::collections::HashMap<String, FlagTally>,
+}
+
+/// How often one "artifact -> suggestion" was flagged in spun text.
+#[derive(Default)]
+struct FlagTally {
+    /// At a substitution.
+    right: usize,
+    /// Where nothing was substituted.
+    wrong: usize,
+    /// Sum of the wrong flags' confidences.
+    wrong_confidence: f64,
 }
 
 /// How one artifact -> original pair was missed.
@@ -416,27 +429,34 @@ impl Misses {
         }
     }
 
-    fn add_false_flag(&mut self, span: &unspun::Span) {
+    /// Tallies a span in spun text, at a substitution (`true`) or not.
+    fn add_flag(&mut self, span: &unspun::Span, at_substitution: bool) {
         let key = format!(
             "{} -> {}",
             span.text.to_lowercase(),
             span.suggestions.first().map_or("", |s| s.as_str())
         );
-        let tally = self.false_flags.entry(key).or_default();
-        tally.0 += 1;
-        tally.1 += span.confidence;
+        let tally = self.flags.entry(key).or_default();
+        if at_substitution {
+            tally.right += 1;
+        } else {
+            tally.wrong += 1;
+            tally.wrong_confidence += span.confidence;
+        }
     }
 
     fn print(&self, top: usize) {
-        let mut rows: Vec<_> = self.false_flags.iter().collect();
-        let total: usize = rows.iter().map(|(_, t)| t.0).sum();
+        let mut rows: Vec<_> = self.flags.iter().filter(|(_, t)| t.wrong > 0).collect();
+        let total: usize = rows.iter().map(|(_, t)| t.wrong).sum();
         println!();
         println!("false flags in spun text (no substitution there): {total}");
-        rows.sort_by_key(|(k, t)| (std::cmp::Reverse(t.0), (*k).clone()));
-        for (pair, (count, confidence)) in rows.into_iter().take(top) {
+        rows.sort_by_key(|(k, t)| (std::cmp::Reverse(t.wrong), (*k).clone()));
+        for (pair, t) in rows.into_iter().take(top) {
             println!(
-                "  {pair}: {count} (mean confidence {:.2})",
-                confidence / *count as f64
+                "  {pair}: {} wrong, {} right (mean confidence of the wrong {:.2})",
+                t.wrong,
+                t.right,
+                t.wrong_confidence / t.wrong as f64
             );
         }
         for (class, name) in CLASSES {
