@@ -733,14 +733,41 @@ impl Engine {
     /// whose confidence cannot reach `min_confidence` are skipped (pass 0 to
     /// get every candidate).
     pub fn scan(&self, text: &str, enabled: &dyn Fn(usize) -> bool, min_confidence: f64) -> Scan {
+        thread_local! {
+            static BUFFERS: std::cell::RefCell<ScanBuffers> = Default::default();
+        }
+        // Taken for this scan and given back after it (a scan that panics
+        // leaves new ones behind), unless a long text grew them: a thread
+        // keeps at most this much.
+        const RETAINED_WORDS: usize = 1 << 18;
+        let mut buffers = BUFFERS.take();
+        let scan = self.scan_with(text, enabled, min_confidence, &mut buffers);
+        if buffers.lex.capacity() <= RETAINED_WORDS {
+            BUFFERS.set(buffers);
+        }
+        scan
+    }
+
+    fn scan_with(
+        &self,
+        text: &str,
+        enabled: &dyn Fn(usize) -> bool,
+        min_confidence: f64,
+        buffers: &mut ScanBuffers,
+    ) -> Scan {
         // Ordinary English averages about six bytes a word with its space.
         let mut words: Vec<Word> = Vec::with_capacity(text.len() / 5 + 1);
         words.extend(text::words(text));
-        let mut lex = Vec::with_capacity(words.len());
-        let mut unknown = Vec::new();
-        // About a third of the words of English are some artifact: sized so
-        // that the vector never grows (and copies itself) on the way.
-        let mut spun_at = Vec::with_capacity(words.len() / 2);
+        let ScanBuffers {
+            lex,
+            unknown,
+            spun_at,
+            covered,
+        } = buffers;
+        lex.clear();
+        lex.reserve(words.len());
+        unknown.clear();
+        spun_at.clear();
         for (i, w) in words.iter().enumerate() {
             // One probe answers everything about the word: its context-model
             // id, phrase word, artifact and class. (A filter in front, to skip
@@ -769,22 +796,23 @@ impl Engine {
             }
             lex.push(entry);
         }
-        let typo = self.find_typos(&words, &mut lex, &unknown);
+        let typo = self.find_typos(&words, lex, unknown);
         let mut typo_at = Vec::new();
         for &(i, _) in &typo {
             set_bit(&mut typo_at, i);
         }
         let doc = Document {
             words: &words,
-            lex: &lex,
+            lex,
             typo: &typo,
             typo_at: &typo_at,
-            spun_at: &spun_at,
+            spun_at,
         };
-        let mut covered = vec![false; words.len()];
+        covered.clear();
+        covered.resize(words.len(), false);
         // Asked for every candidate: answered from a table, not a call.
         let enabled: Vec<bool> = (0..self.dicts.len()).map(enabled).collect();
-        let mut findings = self.find_phrases(&doc, &enabled, &mut covered);
+        let mut findings = self.find_phrases(&doc, &enabled, covered);
         let min_logit = if min_confidence <= 0.0 {
             f64::NEG_INFINITY
         } else if min_confidence >= 1.0 {
@@ -793,7 +821,7 @@ impl Engine {
             (min_confidence / (1.0 - min_confidence)).ln()
         };
         let (spun_findings, near_misses) =
-            self.score_spun_words(&doc, &covered, &enabled, &findings, min_logit);
+            self.score_spun_words(&doc, covered, &enabled, &findings, min_logit);
         findings.extend(spun_findings);
         findings.sort_by_key(|f| (f.start, f.end));
         Scan {
@@ -1822,6 +1850,16 @@ fn lower(s: &str) -> String {
     let mut buf = String::new();
     text::lowercase_into(s, &mut buf);
     buf
+}
+
+/// The per-word vectors of a scan, kept per thread and reused, so that a
+/// check allocates (and the system maps fresh pages for) only what grows.
+#[derive(Debug, Default)]
+struct ScanBuffers {
+    lex: Vec<Lex>,
+    unknown: Vec<usize>,
+    spun_at: Vec<usize>,
+    covered: Vec<bool>,
 }
 
 struct Document<'a, 't> {
