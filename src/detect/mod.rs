@@ -748,6 +748,7 @@ impl Engine {
         scan
     }
 
+    /// [`Engine::scan`] with this thread's reusable vectors.
     fn scan_with(
         &self,
         text: &str,
@@ -763,6 +764,7 @@ impl Engine {
             unknown,
             spun_at,
             covered,
+            artifacts,
         } = buffers;
         lex.clear();
         lex.reserve(words.len());
@@ -821,7 +823,7 @@ impl Engine {
             (min_confidence / (1.0 - min_confidence)).ln()
         };
         let (spun_findings, near_misses) =
-            self.score_spun_words(&doc, covered, &enabled, &findings, min_logit);
+            self.score_spun_words(&doc, covered, &enabled, &findings, min_logit, artifacts);
         findings.extend(spun_findings);
         findings.sort_by_key(|f| (f.start, f.end));
         Scan {
@@ -1096,41 +1098,36 @@ impl Engine {
         enabled: &[bool],
         phrases: &[Finding],
         min_logit: f64,
+        artifacts: &mut SectionArtifacts,
     ) -> (Vec<Finding>, f64) {
         let mut findings = Vec::new();
         let mut near_misses = 0.0;
         let mut replaced = vec![NONE; doc.words.len()];
-        thread_local! {
-            static ARTIFACTS: std::cell::RefCell<SectionArtifacts> =
-                std::cell::RefCell::new(SectionArtifacts::default());
+        for section in sections(doc.words) {
+            let first = doc.spun_at.partition_point(|&i| i < section.start);
+            let last = doc.spun_at.partition_point(|&i| i < section.end);
+            let (bytes_start, bytes_end) = (
+                doc.words[section.start].start,
+                doc.words[section.end - 1].end,
+            );
+            let phrase_findings = phrases
+                .iter()
+                .filter(|f| f.start >= bytes_start && f.start < bytes_end)
+                .count();
+            let (found, near) = self.score_section(
+                doc,
+                section.len(),
+                &doc.spun_at[first..last],
+                covered,
+                enabled,
+                phrase_findings,
+                min_logit,
+                &mut replaced,
+                artifacts,
+            );
+            findings.extend(found);
+            near_misses += near;
         }
-        ARTIFACTS.with_borrow_mut(|artifacts| {
-            for section in sections(doc.words) {
-                let first = doc.spun_at.partition_point(|&i| i < section.start);
-                let last = doc.spun_at.partition_point(|&i| i < section.end);
-                let (bytes_start, bytes_end) = (
-                    doc.words[section.start].start,
-                    doc.words[section.end - 1].end,
-                );
-                let phrase_findings = phrases
-                    .iter()
-                    .filter(|f| f.start >= bytes_start && f.start < bytes_end)
-                    .count();
-                let (found, near) = self.score_section(
-                    doc,
-                    section.len(),
-                    &doc.spun_at[first..last],
-                    covered,
-                    enabled,
-                    phrase_findings,
-                    min_logit,
-                    &mut replaced,
-                    artifacts,
-                );
-                findings.extend(found);
-                near_misses += near;
-            }
-        });
         (findings, near_misses)
     }
 
@@ -1379,8 +1376,9 @@ fn sections(words: &[Word]) -> Vec<std::ops::Range<usize>> {
 
 /// The artifacts of the section being scored, each in a slot of its own, so
 /// that counting their occurrences and pooling their evidence need no
-/// hashing. Kept per thread and reused: `slot_of` (one entry per artifact
-/// of the engine) is reset from `ids` when the next section starts.
+/// hashing. Kept per thread ([`ScanBuffers`]) and reused: `slot_of` (one
+/// entry per artifact of the engine) is reset from `ids` when the next
+/// section starts.
 #[derive(Debug, Default)]
 struct SectionArtifacts {
     /// The slot of each artifact id, or [`NONE`].
@@ -1860,6 +1858,7 @@ struct ScanBuffers {
     unknown: Vec<usize>,
     spun_at: Vec<usize>,
     covered: Vec<bool>,
+    artifacts: SectionArtifacts,
 }
 
 struct Document<'a, 't> {
