@@ -53,7 +53,7 @@ pub const RARE_BELOW: u32 = 30;
 /// other 0.183 -> 0.198, function-word 0.900 -> 0.902, precision 0.9525 ->
 /// 0.9524, clean flags 0.034 -> 0.033 (at 0: rare 0.887 but precision 0.952
 /// with less function-word recall).
-const RARE_NEIGHBOUR_WEIGHT: f64 = 0.5;
+pub const RARE_NEIGHBOUR_WEIGHT: f64 = 0.5;
 
 impl ContextModel {
     /// Builds the model from the text of `unigrams.tsv` (`word<TAB>count`) and
@@ -207,7 +207,9 @@ impl ContextModel {
     ///
     /// A pair the corpus was too small to show (expected well under once) is
     /// no evidence either way; a pair expected many times and never seen is
-    /// strong evidence against the word. An unknown neighbour adds nothing.
+    /// strong evidence against the word. An unknown neighbour adds nothing;
+    /// a neighbour from the rare-word class adds its term times
+    /// [`RARE_NEIGHBOUR_WEIGHT`].
     pub fn association(&self, p: u32, w: u32, n: u32) -> f64 {
         // One logarithm of the product of the ratios of the neighbours known
         // by themselves: it is read for every original of every candidate.
