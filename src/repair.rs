@@ -127,13 +127,28 @@ fn whole_unified_diff(name: &str, old: &str, new: &str) -> String {
         .to_string()
 }
 
-/// The byte range of each line of `text`, with its line break.
+/// The byte range of each line of `text`, with its line break: a line ends
+/// at "\n", "\r\n" or a lone "\r", as `similar` splits lines.
 fn lines(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(text.len() / 64 + 1);
     let mut start = 0;
-    for line in text.split_inclusive('\n') {
-        out.push(start..start + line.len());
-        start += line.len();
+    let mut i = 0;
+    while i < bytes.len() {
+        let end = match bytes[i] {
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => i + 2,
+            b'\r' | b'\n' => i + 1,
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push(start..end);
+        start = end;
+        i = end;
+    }
+    if start < bytes.len() {
+        out.push(start..bytes.len());
     }
     out
 }
@@ -291,6 +306,25 @@ mod tests {
                     "lines {changed:?}, final break {final_break}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn lines_end_where_similar_ends_them() {
+        for line_break in ["\r\n", "\r"] {
+            let (old, new) = texts(40, &[3, 20, 39], true);
+            // The first lines end in `line_break`, the others in "\n": the
+            // hunks after them are numbered right only if both count alike.
+            let mixed = |text: &str| {
+                let (head, tail) = text.split_at(text.match_indices('\n').nth(9).unwrap().0);
+                head.replace('\n', line_break) + tail
+            };
+            let (old, new) = (mixed(&old), mixed(&new));
+            assert_eq!(
+                unified_diff("doc.txt", &old, &new),
+                whole_unified_diff("doc.txt", &old, &new),
+                "line break {line_break:?}"
+            );
         }
     }
 
