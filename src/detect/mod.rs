@@ -1443,7 +1443,7 @@ const PASSES: usize = 3;
 /// A candidate whose logit reaches this (the default reporting threshold)
 /// is read as its top original when its neighbours are judged in the next
 /// pass. The candidates that reach it are never cut unscored (see
-/// `score_spun_words`), so what is reported does not depend on the cut. A
+/// `Engine::score_section`), so what is reported does not depend on the cut. A
 /// lower value read more neighbours as their originals and found more in
 /// the harness (function-word recall about +0.005 at -3), but the scorer
 /// must then score every candidate that could reach it: four times the work.
