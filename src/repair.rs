@@ -283,6 +283,15 @@ mod tests {
         (old, new)
     }
 
+    /// Asserts that the region diff of `old` and `new` is the whole-text diff.
+    fn assert_diff_is_whole(old: &str, new: &str, case: &str) {
+        assert_eq!(
+            unified_diff("doc.txt", old, new),
+            whole_unified_diff("doc.txt", old, new),
+            "{case}"
+        );
+    }
+
     #[test]
     fn diffing_changed_regions_gives_the_diff_of_the_whole_texts() {
         let patterns: &[&[usize]] = &[
@@ -300,11 +309,8 @@ mod tests {
         for changed in patterns {
             for final_break in [true, false] {
                 let (old, new) = texts(40, changed, final_break);
-                assert_eq!(
-                    unified_diff("doc.txt", &old, &new),
-                    whole_unified_diff("doc.txt", &old, &new),
-                    "lines {changed:?}, final break {final_break}"
-                );
+                let case = format!("lines {changed:?}, final break {final_break}");
+                assert_diff_is_whole(&old, &new, &case);
             }
         }
     }
@@ -320,11 +326,7 @@ mod tests {
                 head.replace('\n', line_break) + tail
             };
             let (old, new) = (mixed(&old), mixed(&new));
-            assert_eq!(
-                unified_diff("doc.txt", &old, &new),
-                whole_unified_diff("doc.txt", &old, &new),
-                "line break {line_break:?}"
-            );
+            assert_diff_is_whole(&old, &new, &format!("line break {line_break:?}"));
         }
     }
 
@@ -332,8 +334,8 @@ mod tests {
     fn a_fix_that_changes_the_line_count_is_diffed_whole() {
         let old = "one\ntwo\nthree\n";
         let new = "one\ntwo and\nmore\nthree\n";
+        assert_diff_is_whole(old, new, "a line added");
         let diff = unified_diff("doc.txt", old, new);
-        assert_eq!(diff, whole_unified_diff("doc.txt", old, new));
         assert!(diff.contains("-two\n+two and\n+more\n"), "{diff}");
     }
 }

@@ -1207,17 +1207,24 @@ impl Engine {
             })
             .collect();
         for (&i, &slot) in candidates.iter().zip(&slots) {
-            let spun = &self.spun[doc.lex[i].spun as usize];
             let k = &mut artifacts.keep[slot as usize];
-            let cut_when_few = k.occurrences <= FEW_OCCURRENCES
-                && f64::from(self.spun_bounds(spun).few[level]) < cut_logit;
-            if !k.kept && (spun.strong || !cut_when_few) {
-                let cues = doc.cues(i);
-                let capitalized = doc.words[i].is_capitalized();
-                let n = f64::from(k.occurrences);
-                k.kept = spun.strong
-                    || t.logit_bound(spun, &cues, capitalized, density_bound, n) >= cut_logit;
+            if k.kept {
+                continue;
             }
+            if doc.lex[i].spun_strong {
+                k.kept = true;
+                continue;
+            }
+            let spun = &self.spun[doc.lex[i].spun as usize];
+            if k.occurrences <= FEW_OCCURRENCES
+                && f64::from(self.spun_bounds(spun).few[level]) < cut_logit
+            {
+                continue;
+            }
+            let cues = doc.cues(i);
+            let capitalized = doc.words[i].is_capitalized();
+            let n = f64::from(k.occurrences);
+            k.kept = t.logit_bound(spun, &cues, capitalized, density_bound, n) >= cut_logit;
         }
         let (candidates, slots): (Vec<usize>, Vec<u32>) = candidates
             .into_iter()
