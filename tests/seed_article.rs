@@ -20,10 +20,13 @@ const MUST_FIND: &[(&str, &[&str])] = &[
     ("debar", &["avoid", "avoid"]),
 ];
 
-/// Names and ordinary words of the article that must stay unflagged. (The
-/// checker still misreads "improving" and "cooperation" in this dense spun
-/// text; the evaluation harness measures such misses at scale.)
+/// Names and ordinary words of the article that must stay unflagged, among
+/// them words a thesaurus lists for a function word ("improving" for "up")
+/// or that a context model misreads in text this densely spun
+/// ("cooperation").
 const NEVER_FLAG: &[&str] = &[
+    "improving",
+    "cooperation",
     "Mexico",
     "tariff",
     "deportation",
