@@ -1268,7 +1268,6 @@ impl Engine {
             }
             let strong_total = strong.iter().filter(|&&x| x).count() as f64
                 + t.phrase_weight * phrase_findings as f64;
-            let per_100 = 100.0 / (words.max(MIN_READ_WORDS as usize) as f64);
             for (k, s) in scored.iter_mut().enumerate() {
                 let others = strong_total - if strong[k] { 1.0 } else { 0.0 };
                 s.density = (others * per_100).min(t.max_density);
@@ -1814,20 +1813,20 @@ impl Tuning {
         density: f64,
         (occurrences, section_words): (u32, u32),
     ) -> f64 {
-        let section = Some((occurrences, section_words));
+        let occurrences = f64::from(occurrences);
         self.logit_bounds(
             spun,
             cues,
             capitalized,
             [density],
-            f64::from(occurrences),
-            section,
+            occurrences,
+            Some(section_words),
         )[0]
     }
 
     /// [`Tuning::logit_bound`] at several densities in one pass, where the
-    /// artifact occurs at most `occurrences` times, in a section known
-    /// (`section`: its occurrences and words) or not.
+    /// artifact occurs `occurrences` times (at most, without `section_words`:
+    /// in a section of any length).
     fn logit_bounds<const N: usize>(
         &self,
         spun: &SpunWord,
@@ -1835,7 +1834,7 @@ impl Tuning {
         capitalized: bool,
         densities: [f64; N],
         occurrences: f64,
-        section: Option<(u32, u32)>,
+        section_words: Option<u32>,
     ) -> [f64; N] {
         let mut best = [f64::NEG_INFINITY; N];
         for o in &spun.originals {
@@ -1851,8 +1850,9 @@ impl Tuning {
                 cues: *cues,
                 original_class: o.class,
                 curated: spun.dict_is_curated,
-                occurrences: section.map_or(1, |(n, _)| n),
-                section_words: section.map_or(0, |(_, words)| words),
+                // Read only with `section_words`, where it is exact.
+                occurrences: occurrences as u32,
+                section_words: section_words.unwrap_or(0),
             };
             let x = features.vector();
             let fixed: f64 = self.weights.iter().zip(x).map(|(w, v)| w * v).sum();
@@ -1905,17 +1905,10 @@ impl Tuning {
                 // assume it does.
                 let shortfall_room = if !features.original_closed || spun.closed {
                     0.0
-                } else if section.is_some() {
-                    let gain = self.shortfall_gain(&features);
-                    if gain < 0.0 || density > 0.0 {
-                        gain
-                    } else {
-                        0.0
-                    }
-                } else if density > 0.0 {
-                    self.shortfall_weight * SHORTFALL_REACH
+                } else if section_words.is_some() {
+                    Self::shortfall_term(self.shortfall_gain(&features), density)
                 } else {
-                    0.0
+                    Self::shortfall_term(self.shortfall_weight * SHORTFALL_REACH, density)
                 };
                 let z = self.intercept - self.prior_shift
                     + fixed
@@ -1972,14 +1965,20 @@ impl Tuning {
             }
         }
         if f.original_closed && !f.artifact_closed {
-            // As for the evidence boost, what raises a function word's
-            // stand-in needs other evidence in the document.
-            let gain = self.shortfall_gain(f);
-            if gain < 0.0 || f.density > 0.0 {
-                z += gain;
-            }
+            z += Self::shortfall_term(self.shortfall_gain(f), f.density);
         }
         z
+    }
+
+    /// The part of a [`Tuning::shortfall_gain`] that counts at `density`: as
+    /// for the evidence boost, what raises a function word's stand-in needs
+    /// other evidence in the document; what lowers it does not.
+    fn shortfall_term(gain: f64, density: f64) -> f64 {
+        if gain < 0.0 || density > 0.0 {
+            gain
+        } else {
+            0.0
+        }
     }
 
     /// What [`Features::shortfall`] adds to a function word's stand-in (a
@@ -2048,7 +2047,7 @@ impl Document<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::{
-        sections, Cues, Features, Terminal, Trie, Tuning, WordClass, MIN_READ_WORDS, SECTION_WORDS,
+        sections, Features, Terminal, Trie, Tuning, WordClass, MIN_READ_WORDS, SECTION_WORDS,
         SHORTFALL_BEST, SHORTFALL_REACH,
     };
     use crate::text;
@@ -2113,23 +2112,14 @@ mod tests {
             ..Tuning::default()
         };
         let features = |original_closed: bool, density: f64| Features {
-            context: 0.0,
-            gap: 0.0,
-            artifact_zipf: 0.0,
             original_closed,
-            artifact_closed: false,
-            capitalized: false,
             density,
-            artifact_association: 0.0,
-            cues: Cues::default(),
             original_class: if original_closed {
                 WordClass::Preposition
             } else {
                 WordClass::Content
             },
-            curated: false,
-            occurrences: 1,
-            section_words: 0,
+            ..Features::default()
         };
         assert_eq!(tuning.logit(&features(true, 0.0)), 0.0);
         assert_eq!(tuning.logit(&features(true, 0.05)), 0.6);
@@ -2144,15 +2134,11 @@ mod tests {
             gap: 2.0,
             artifact_zipf: 4.4,
             original_closed: true,
-            artifact_closed: false,
-            capitalized: false,
             density,
-            artifact_association: 0.0,
-            cues: Cues::default(),
             original_class: WordClass::Preposition,
-            curated: false,
             occurrences: 1,
             section_words: 300,
+            ..Features::default()
         }
     }
 
