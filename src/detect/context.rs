@@ -16,7 +16,9 @@
 //! The ratio to the chance count keeps word frequency out of the comparison:
 //! a pair never seen counts against a word only when the corpus should have
 //! shown it ("connected Friday" against a common "connected" and a common
-//! "Friday"), not when both words are too rare for the pair to turn up. The
+//! "Friday"), not when both words are too rare for the pair to turn up; a
+//! rare suspect is also read through its regular inflections
+//! ([`ContextModel::suspect_association`]). The
 //! counts come from clean edited English (Brown corpus and nlp-corpus, see
 //! `dictionaries/README.md`), shipped as text files and embedded in the binary.
 
@@ -38,6 +40,9 @@ pub struct ContextModel {
     total: f64,
     break_id: u32,
     rare_id: u32,
+    /// The inflection family of each word (its own id if it has none), see
+    /// [`ContextModel::suspect_association`].
+    family: Vec<u32>,
 }
 
 /// Words seen fewer times than this are pooled into one "rare word" class when
@@ -105,33 +110,47 @@ impl ContextModel {
             .get(crate::text::BREAK_TOKEN)
             .copied()
             .unwrap_or(UNKNOWN);
-        // Rare words pool their counts into one class, so that "as Mexico" is
-        // judged by how often "as" precedes a rare word, not by the absence of
-        // a pair the corpus was too small to hold.
         let rare_id = unigram.len() as u32;
-        let rare_total: u32 = unigram.iter().filter(|&&c| c < RARE_BELOW).sum();
-        unigram.push(rare_total);
-        let mut pooled: FxHashMap<u64, u32> = FxHashMap::default();
+        let families = inflection_families(&ids, &unigram, rare_id + 1);
+        // Rare words pool their counts into one class as neighbours, so that
+        // "as Mexico" is judged by how often "as" precedes a rare word, not by
+        // the absence of a pair the corpus was too small to hold; and each
+        // inflection family counts the pairs of all its members.
+        let neighbour = |id: u32| {
+            if unigram[id as usize] < RARE_BELOW {
+                rare_id
+            } else {
+                id
+            }
+        };
+        // Listed, then added: the map cannot grow while it is read.
+        let mut pooled: Vec<(u64, u32)> = Vec::new();
         for (&key, &count) in &bigram {
             let (a, b) = ((key >> 32) as u32, key as u32);
-            let a2 = if unigram[a as usize] < RARE_BELOW {
-                rare_id
-            } else {
-                a
-            };
-            let b2 = if unigram[b as usize] < RARE_BELOW {
-                rare_id
-            } else {
-                b
-            };
+            let (a2, b2) = (neighbour(a), neighbour(b));
             if (a2, b2) != (a, b) {
-                *pooled.entry(pair_key(a2, b2)).or_default() += count;
+                pooled.push((pair_key(a2, b2), count));
+            }
+            for &family in families.of.get(&a).into_iter().flatten() {
+                pooled.push((pair_key(family, b2), count));
+            }
+            for &family in families.of.get(&b).into_iter().flatten() {
+                pooled.push((pair_key(a2, family), count));
             }
         }
         for (key, count) in pooled {
             *bigram.entry(key).or_default() += count;
         }
+        let rare_total: u32 = unigram.iter().filter(|&&c| c < RARE_BELOW).sum();
+        unigram.push(rare_total);
+        let mut family: Vec<u32> = (0..unigram.len() as u32).collect();
+        for (&member, &id) in &families.read_as {
+            family[member as usize] = id;
+        }
+        unigram.extend(&families.counts);
+        family.extend(rare_id + 1..unigram.len() as u32);
         Ok(ContextModel {
+            family,
             rare_id,
             ids,
             unigram,
@@ -225,11 +244,146 @@ impl ContextModel {
         ratio.ln() + RARE_NEIGHBOUR_WEIGHT * rare
     }
 
+    /// [`ContextModel::association`] of a word suspected of standing in for
+    /// another: a rare word gets the better of its own pairs and those of
+    /// the family of its regular inflections (base, -s, -es, -ed or -d,
+    /// -ing, -ies, -ied). Its own are too few to show every slot it fits
+    /// ("underscore" was seen twice, "underscore the" never, though
+    /// "underscores the" and "underscored the" were), so a slot its family
+    /// fits is no evidence against it.
+    pub fn suspect_association(&self, p: u32, w: u32, n: u32) -> f64 {
+        let own = self.association(p, w, n);
+        match self.family.get(w as usize) {
+            Some(&family) if family != w => own.max(self.association(p, family, n)),
+            _ => own,
+        }
+    }
+
     /// How much more often the pair was seen than chance would show it.
     fn pair_ratio(&self, a: u32, b: u32) -> f64 {
         let expected = f64::from(self.count(a)) * f64::from(self.count(b)) / self.total;
         (self.pair(a, b) + PSEUDO_PAIRS) / (expected + PSEUDO_PAIRS)
     }
+}
+
+/// Rare words with the families of their regular inflections
+/// ([`inflection_families`]).
+#[derive(Debug, Default)]
+struct Families {
+    /// The families each word belongs to.
+    of: FxHashMap<u32, Vec<u32>>,
+    /// The family of each rare word.
+    read_as: FxHashMap<u32, u32>,
+    /// Each family's count, by id from the first id given.
+    counts: Vec<u32>,
+}
+
+/// A base shorter than this is not inflected: "bed" is no past of "be".
+const MIN_BASE_LEN: usize = 4;
+
+/// Calls `visit` with each regular inflection of `base` that could exist,
+/// itself first: "underscore", "underscores", "underscored", "underscoring".
+/// (Built in one reused buffer: this runs for every rare word at start-up.)
+fn for_each_inflection(base: &str, buffer: &mut String, mut visit: impl FnMut(&str)) {
+    let mut emit = |stem: &str, ending: &str| {
+        buffer.clear();
+        buffer.push_str(stem);
+        buffer.push_str(ending);
+        visit(buffer);
+    };
+    emit(base, "");
+    emit(base, "s");
+    emit(base, "es");
+    match base.strip_suffix('e') {
+        Some(stem) => {
+            emit(base, "d");
+            emit(stem, "ing");
+        }
+        None => {
+            emit(base, "ed");
+            emit(base, "ing");
+        }
+    }
+    if let Some(stem) = base.strip_suffix('y') {
+        emit(stem, "ies");
+        emit(stem, "ied");
+    }
+}
+
+/// Calls `visit` with each base `form` could be a regular inflection of,
+/// itself first.
+fn for_each_base(form: &str, buffer: &mut String, mut visit: impl FnMut(&str)) {
+    const SUFFIXES: [(&str, &str); 8] = [
+        ("ies", "y"),
+        ("ied", "y"),
+        ("es", ""),
+        ("s", ""),
+        ("ed", ""),
+        ("d", ""),
+        ("ing", ""),
+        ("ing", "e"),
+    ];
+    visit(form);
+    for (suffix, ending) in SUFFIXES {
+        if let Some(stem) = form.strip_suffix(suffix) {
+            if stem.len() + ending.len() >= MIN_BASE_LEN {
+                buffer.clear();
+                buffer.push_str(stem);
+                buffer.push_str(ending);
+                visit(buffer);
+            }
+        }
+    }
+}
+
+/// The families of regular inflections of the words seen fewer than
+/// [`RARE_BELOW`] times, with ids from `first_id`, for
+/// [`ContextModel::suspect_association`]. Of the bases a rare word could
+/// come from, the family with the most occurrences is taken, if it has
+/// other members.
+fn inflection_families(ids: &FxHashMap<Box<str>, u32>, unigram: &[u32], first_id: u32) -> Families {
+    let mut families = Families::default();
+    let mut by_base: FxHashMap<String, u32> = FxHashMap::default();
+    let (mut base_buffer, mut form_buffer) = (String::new(), String::new());
+    let mut members: Vec<u32> = Vec::new();
+    for (form, &id) in ids {
+        if unigram[id as usize] >= RARE_BELOW || !form.bytes().all(|b| b.is_ascii_lowercase()) {
+            continue;
+        }
+        // (family count, base, members) of the best base so far.
+        let mut best: Option<(u32, String, Vec<u32>)> = None;
+        for_each_base(form, &mut base_buffer, |base| {
+            if base != &**form && !ids.contains_key(base) {
+                return;
+            }
+            members.clear();
+            for_each_inflection(base, &mut form_buffer, |f| {
+                if let Some(&m) = ids.get(f) {
+                    members.push(m);
+                }
+            });
+            let count: u32 = members.iter().map(|&m| unigram[m as usize]).sum();
+            if members.len() > 1
+                && members.contains(&id)
+                && best.as_ref().is_none_or(|(most, _, _)| count > *most)
+            {
+                best = Some((count, base.to_string(), members.clone()));
+            }
+        });
+        let Some((count, base, members)) = best else {
+            continue;
+        };
+        let family = *by_base.entry(base).or_insert_with(|| {
+            let family = first_id + families.counts.len() as u32;
+            families.counts.push(count);
+            for &m in &members {
+                families.of.entry(m).or_default().push(family);
+            }
+            family
+        });
+        families.read_as.insert(id, family);
+    }
+    families
 }
 
 #[inline]
@@ -299,6 +453,60 @@ mod tests {
         let both = m.association(rare, friday, on);
         let expected = RARE_NEIGHBOUR_WEIGHT * pooled + m.pair_ratio(friday, on).ln();
         assert!((both - expected).abs() < 1e-12, "{both} against {expected}");
+    }
+
+    #[test]
+    fn a_rare_word_is_read_at_its_best_between_its_own_pairs_and_its_inflections() {
+        let m = ContextModel::from_tsv(
+            "<b>\t100000\nthe\t5000\nemphasize\t400\nunderscore\t2\nunderscores\t10\nunderscored\t12\nzebra\t3\n",
+            "emphasize\tthe\t100\nunderscores\tthe\t5\nunderscored\tthe\t6\n",
+        )
+        .unwrap();
+        let (the, underscore, zebra) = (m.id("the"), m.id("underscore"), m.id("zebra"));
+        let own = m.association(UNKNOWN, underscore, the);
+        let suspect = m.suspect_association(UNKNOWN, underscore, the);
+        // Its own pairs say nothing ("underscore the" would be expected 0.09
+        // times by chance); its family takes "the" 11 times in 24 (1.1).
+        assert!(own.abs() < 0.5, "{own}");
+        assert!(suspect > own + 1.0, "{suspect} against {own}");
+        // A family that fits worse never counts against the word.
+        let worse = m.suspect_association(the, underscore, UNKNOWN);
+        assert!(worse >= m.association(the, underscore, UNKNOWN));
+        // A word without inflections is read by its own pairs alone.
+        assert_eq!(
+            m.suspect_association(UNKNOWN, zebra, the),
+            m.association(UNKNOWN, zebra, the)
+        );
+    }
+
+    #[test]
+    fn inflections_are_regular_and_come_from_bases_of_four_letters_or_more() {
+        let mut buffer = String::new();
+        let mut seen = Vec::new();
+        for_each_inflection("underscore", &mut buffer, |f| seen.push(f.to_string()));
+        assert_eq!(
+            seen,
+            [
+                "underscore",
+                "underscores",
+                "underscorees",
+                "underscored",
+                "underscoring"
+            ]
+        );
+        seen.clear();
+        for_each_inflection("study", &mut buffer, |f| seen.push(f.to_string()));
+        assert!(seen.iter().any(|f| f == "studies") && seen.iter().any(|f| f == "studied"));
+        let bases = |form: &str| {
+            let mut out = Vec::new();
+            for_each_base(form, &mut String::new(), |b| out.push(b.to_string()));
+            out
+        };
+        assert!(bases("underscored").contains(&"underscore".to_string()));
+        assert!(bases("studies").contains(&"study".to_string()));
+        // "bed" and "being" are no inflections of "be".
+        assert_eq!(bases("bed"), ["bed"]);
+        assert_eq!(bases("being"), ["being"]);
     }
 
     #[test]

@@ -1054,7 +1054,7 @@ impl Engine {
     fn judge(&self, doc: &Document, i: usize, replaced: &[u32], section: (u32, u32)) -> Scored {
         let spun = &self.spun[doc.lex[i].spun as usize];
         let (left, right) = self.neighbour_ids(doc, i, replaced);
-        let artifact_association = self.model.association(left, spun.model, right);
+        let artifact_association = self.model.suspect_association(left, spun.model, right);
         let mut ranked: Vec<Ranked> = spun
             .originals
             .iter()
