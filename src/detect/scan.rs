@@ -1,0 +1,152 @@
+//! A scan: one lexicon probe per word of the text, then the phrase stage and
+//! the spun-word scorer on the few words that hit a dictionary.
+
+use super::cues::Cues;
+use super::findings::Scan;
+use super::sections::SectionArtifacts;
+use super::trie::{bit_is_set, set_bit};
+use super::typos::{MAX_TYPO_LEN, MIN_TYPO_LEN};
+use super::{lexicon, Engine, Lex, EMPTY_LEX, NONE};
+use crate::text::{self, Word};
+
+/// The per-word vectors of a scan, kept per thread and reused, so that a
+/// check allocates (and the system maps fresh pages for) only what grows.
+#[derive(Debug, Default)]
+pub(super) struct ScanBuffers {
+    pub(super) lex: Vec<Lex>,
+    pub(super) unknown: Vec<usize>,
+    pub(super) spun_at: Vec<usize>,
+    pub(super) covered: Vec<bool>,
+    pub(super) artifacts: SectionArtifacts,
+}
+
+pub(super) struct Document<'a, 't> {
+    pub(super) words: &'a [Word<'t>],
+    pub(super) lex: &'a [Lex],
+    /// Words read through a typo, with the trie words they may stand for.
+    pub(super) typo: &'a [(usize, Vec<u32>)],
+    /// The positions in `typo`, one bit per word: asked at every phrase word.
+    pub(super) typo_at: &'a [u64],
+    /// The words that are spun artifacts, in text order.
+    pub(super) spun_at: &'a [usize],
+}
+
+impl Document<'_, '_> {
+    /// Whether word `i` was read through a typo (and may stand for several
+    /// trie words).
+    #[inline]
+    pub(super) fn has_typo(&self, i: usize) -> bool {
+        bit_is_set(self.typo_at, i)
+    }
+
+    /// The slot cues around word `i`, from the classes already looked up.
+    pub(super) fn cues(&self, i: usize) -> Cues {
+        Cues::at(self.words, i, |k| self.lex[k].class)
+    }
+}
+
+impl Engine {
+    /// Finds the candidates in `text` and scores them. Spun-word candidates
+    /// whose confidence cannot reach `min_confidence` are skipped (pass 0 to
+    /// get every candidate).
+    pub fn scan(&self, text: &str, enabled: &dyn Fn(usize) -> bool, min_confidence: f64) -> Scan {
+        thread_local! {
+            static BUFFERS: std::cell::RefCell<ScanBuffers> = Default::default();
+        }
+        // Taken for this scan and given back after it (a scan that panics
+        // leaves new ones behind), unless a long text grew them: a thread
+        // keeps at most this much.
+        const RETAINED_WORDS: usize = 1 << 18;
+        let mut buffers = BUFFERS.take();
+        let scan = self.scan_with(text, enabled, min_confidence, &mut buffers);
+        if buffers.lex.capacity() <= RETAINED_WORDS {
+            BUFFERS.set(buffers);
+        }
+        scan
+    }
+
+    /// [`Engine::scan`] with this thread's reusable vectors.
+    pub(super) fn scan_with(
+        &self,
+        text: &str,
+        enabled: &dyn Fn(usize) -> bool,
+        min_confidence: f64,
+        buffers: &mut ScanBuffers,
+    ) -> Scan {
+        // Ordinary English averages about six bytes a word with its space.
+        let mut words: Vec<Word> = Vec::with_capacity(text.len() / 5 + 1);
+        words.extend(text::words(text));
+        let ScanBuffers {
+            lex,
+            unknown,
+            spun_at,
+            covered,
+            artifacts,
+        } = buffers;
+        lex.clear();
+        lex.reserve(words.len());
+        unknown.clear();
+        spun_at.clear();
+        for (i, w) in words.iter().enumerate() {
+            // One probe answers everything about the word: its context-model
+            // id, phrase word, artifact and class. (A filter in front, to skip
+            // the probe for words of no dictionary, cost more than it saved:
+            // two thirds of the words of English are in some dictionary.)
+            let entry = match lexicon::pack(w.text) {
+                Some(key) => self.lexicon.get_packed(key).copied(),
+                None => self.lexicon.get(w.text).copied(),
+            };
+            let entry = match entry {
+                Some(l) => l,
+                None if w.has_digit() => Lex {
+                    model: self.number_id,
+                    ..EMPTY_LEX
+                },
+                None => {
+                    // Typos are looked for in words no lexicon knows.
+                    if (MIN_TYPO_LEN..=MAX_TYPO_LEN).contains(&w.text.len()) {
+                        unknown.push(i);
+                    }
+                    EMPTY_LEX
+                }
+            };
+            if entry.spun != NONE {
+                spun_at.push(i);
+            }
+            lex.push(entry);
+        }
+        let typo = self.find_typos(&words, lex, unknown);
+        let mut typo_at = Vec::new();
+        for &(i, _) in &typo {
+            set_bit(&mut typo_at, i);
+        }
+        let doc = Document {
+            words: &words,
+            lex,
+            typo: &typo,
+            typo_at: &typo_at,
+            spun_at,
+        };
+        covered.clear();
+        covered.resize(words.len(), false);
+        // Asked for every candidate: answered from a table, not a call.
+        let enabled: Vec<bool> = (0..self.dicts.len()).map(enabled).collect();
+        let mut findings = self.find_phrases(&doc, &enabled, covered);
+        let min_logit = if min_confidence <= 0.0 {
+            f64::NEG_INFINITY
+        } else if min_confidence >= 1.0 {
+            f64::INFINITY
+        } else {
+            (min_confidence / (1.0 - min_confidence)).ln()
+        };
+        let (spun_findings, near_misses) =
+            self.score_spun_words(&doc, covered, &enabled, &findings, min_logit, artifacts);
+        findings.extend(spun_findings);
+        findings.sort_by_key(|f| (f.start, f.end));
+        Scan {
+            words: words.len(),
+            findings,
+            near_misses,
+        }
+    }
+}
