@@ -8,7 +8,7 @@ use crate::markup::Markup;
 use crate::report::{Report, Span, SpanKind};
 use crate::text::{match_case, LineIndex};
 use crate::{repair, score};
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::Arc;
 
 /// Spans below this confidence are not reported unless asked for.
@@ -83,7 +83,8 @@ pub struct Checker {
 /// Builds a [`Checker`] from the embedded dictionaries and/or files.
 #[derive(Debug, Default)]
 pub struct CheckerBuilder {
-    user: Vec<Dictionary>,
+    /// Each user dictionary with the path it was read from.
+    user: Vec<(String, Dictionary)>,
     allow: Vec<String>,
     no_defaults: bool,
     tuning: Option<Tuning>,
@@ -95,7 +96,7 @@ impl CheckerBuilder {
     pub fn dictionary_text(mut self, path: &str, text: &str) -> Result<Self> {
         let mut d = dict::parse_dictionary(path, text)?;
         d.info.embedded = false;
-        self.user.push(d);
+        self.user.push((path.to_string(), d));
         Ok(self)
     }
 
@@ -133,8 +134,10 @@ impl CheckerBuilder {
     pub fn build(self) -> Result<Checker> {
         let mut dicts = Vec::new();
         let mut names = FxHashSet::default();
+        let mut user_paths = FxHashMap::default();
         // User dictionaries first: their originals rank first.
-        for d in self.user {
+        for (path, d) in self.user {
+            user_paths.insert(d.info.name.clone(), path);
             if !names.insert(d.info.name.clone()) {
                 return Err(Error::Dictionary {
                     path: d.info.name.clone(),
@@ -162,9 +165,13 @@ impl CheckerBuilder {
             )
         });
         for d in defaults {
-            if names.insert(d.info.name.clone()) {
-                dicts.push(d);
+            if let Some(path) = user_paths.remove(&d.info.name) {
+                return Err(Error::DictionaryNameTaken {
+                    path,
+                    name: d.info.name,
+                });
             }
+            dicts.push(d);
         }
         let mut engine = Engine::new(dicts, model, &frequencies);
         if let Some(tuning) = self.tuning {

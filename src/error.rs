@@ -17,6 +17,19 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// A dictionary file takes the name of a built-in dictionary, which would
+    /// silently put it in the built-in's place.
+    #[error(
+        "{path}: the dictionary name `{name}` is taken by a built-in dictionary; \
+         give the file a name of its own (`#! name: ...`), or leave the built-in \
+         dictionaries out to use it instead"
+    )]
+    DictionaryNameTaken {
+        /// The file name as given.
+        path: String,
+        /// The name in its header (or its file stem).
+        name: String,
+    },
     /// A file could not be read.
     #[error("{path}: {source}")]
     Io {

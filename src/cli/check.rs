@@ -19,6 +19,8 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
     #[command(flatten)]
+    input: input::InputArgs,
+    #[command(flatten)]
     checker: CheckerArgs,
 }
 
@@ -66,6 +68,7 @@ pub fn run(args: CheckArgs) -> Result<i32, String> {
         &checker,
         &mut options,
         &args.checker,
+        &args.input,
         |input, report| {
             let written = match args.format {
                 Format::Json => serde_json::to_string(&FileReport {

@@ -1,11 +1,14 @@
-//! `unspun fix`: the fixed text, a unified diff, or an atomic rewrite in place.
+//! `unspun fix`: the fixed text, a unified diff, or a rewrite in place
+//! (`write.rs` says how a file is replaced).
 
 use super::check::Color;
-use super::input;
+use super::encoding::Encoding;
+use super::input::{self, InputArgs};
+use super::write;
 use super::CheckerArgs;
 use clap::Args;
 use std::io::Write;
-use unspun::repair::{word_diff, WordChange};
+use unspun::repair::{unified_diff, word_diff, WordChange};
 
 #[derive(Debug, Args)]
 pub struct FixArgs {
@@ -18,12 +21,16 @@ pub struct FixArgs {
     /// Print a coloured word-level diff instead of the fixed text.
     #[arg(long, conflicts_with_all = ["write", "diff"])]
     word_diff: bool,
-    /// Rewrite the files in place (atomically: a crash leaves the old or the new file, never half of one).
+    /// Rewrite the files in place: atomically, keeping owner and mode, through
+    /// symbolic links; a file changed during the run or read-only is left as
+    /// it is (README: "fix --write").
     #[arg(long)]
     write: bool,
     /// When to colour --word-diff.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    #[command(flatten)]
+    input: InputArgs,
     #[command(flatten)]
     checker: CheckerArgs,
 }
@@ -37,27 +44,45 @@ pub fn run(args: FixArgs) -> Result<i32, String> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let colour = args.color.enabled();
+    let mut unwritten = false;
     let outcome = input::check_files(
         &args.files,
         &checker,
         &mut options,
         &args.checker,
+        &args.input,
         |input, report| {
             let path = &input.path;
             let fixed = report.fixed.unwrap_or_default();
             let result = if args.write {
                 if fixed != input.text {
-                    write_atomically(path, &fixed)
-                        .map_err(|e| format!("{path}: cannot rewrite: {e}"))?;
-                    eprintln!("unspun: fixed {} artifact(s) in {path}", report.spans.len());
+                    match write_back(input, &fixed) {
+                        Ok(()) => eprintln!(
+                            "unspun: fixed {} artifact(s) in {path}",
+                            report.spans.iter().filter(|s| s.fixable).count()
+                        ),
+                        Err(reason) => {
+                            eprintln!("unspun: {path}: {reason}");
+                            unwritten = true;
+                        }
+                    }
                 }
                 Ok(())
             } else if args.diff {
-                out.write_all(report.diff.unwrap_or_default().as_bytes())
+                let diff = match input.encoding {
+                    // The diff applies to the file as written, BOM and all.
+                    Encoding::Utf8Bom => unified_diff(
+                        path,
+                        &format!("\u{feff}{}", input.text),
+                        &format!("\u{feff}{fixed}"),
+                    ),
+                    _ => report.diff.unwrap_or_default(),
+                };
+                out.write_all(diff.as_bytes())
             } else if args.word_diff {
                 print_word_diff(&mut out, &input.text, &fixed, colour)
             } else {
-                out.write_all(fixed.as_bytes())
+                out.write_all(&input.encoding.encode(&fixed))
             };
             match result {
                 Ok(()) => Ok(true),
@@ -66,7 +91,16 @@ pub fn run(args: FixArgs) -> Result<i32, String> {
             }
         },
     )?;
-    Ok(outcome.exit_code())
+    Ok(if unwritten { 2 } else { outcome.exit_code() })
+}
+
+/// Writes the fixed text over the file `input` was read from, in its encoding.
+fn write_back(input: &input::Input, fixed: &str) -> Result<(), String> {
+    let Some(stamp) = &input.stamp else {
+        return Err("not a regular file; --write rewrites only regular files".into());
+    };
+    let original = input.encoding.encode(&input.text);
+    write::rewrite(&input.path, stamp, &original, &input.encoding.encode(fixed))
 }
 
 fn print_word_diff(
@@ -85,36 +119,4 @@ fn print_word_diff(
         }
     }
     Ok(())
-}
-
-/// Writes `contents` to a temporary file beside `path`, flushes it to disk,
-/// keeps the original's permissions, and renames it over `path`.
-fn write_atomically(path: &str, contents: &str) -> std::io::Result<()> {
-    let target = std::path::Path::new(path);
-    let dir = target
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let name = target
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("file");
-    let temp = dir.join(format!(".{name}.unspun-{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&temp)?;
-        file.write_all(contents.as_bytes())?;
-        file.sync_all()?;
-        if let Ok(meta) = std::fs::metadata(target) {
-            std::fs::set_permissions(&temp, meta.permissions())?;
-        }
-        std::fs::rename(&temp, target)?;
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    result
 }

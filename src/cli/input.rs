@@ -1,48 +1,125 @@
 //! Reading the texts to check: files or standard input, with errors that say
 //! which file and where.
+//!
+//! A check reads the whole text before it judges any of it (a verdict and the
+//! evidence density are document-wide), so what can be bounded is how much is
+//! read: every input is read in chunks up to `--max-bytes` and refused past
+//! it, so that `check /dev/urandom`, an endless pipe or a huge file costs a
+//! bounded amount of memory and ends with a one-line error. Invalid UTF-8 is
+//! caught chunk by chunk, so binary input fails at its first bad byte.
 
+use super::encoding::{self, Encoding, SNIFF_BYTES};
+use super::write::FileStamp;
+use clap::Args;
 use std::io::Read;
+
+/// The default of `--max-bytes`: a long book fits, and the check of that much
+/// text stays within a few hundred megabytes of memory.
+pub const DEFAULT_MAX_BYTES: usize = 10_000_000;
+
+/// How much is read at a time.
+const CHUNK: usize = 64 * 1024;
+
+/// Options on reading the inputs of `check` and `fix`.
+#[derive(Debug, Clone, Args)]
+pub struct InputArgs {
+    /// Refuse (exit 2) a file or standard input of more than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_BYTES)]
+    pub max_bytes: usize,
+}
 
 /// One text to check.
 pub struct Input {
     /// The file name as given, or `-` for standard input.
     pub path: String,
-    /// The text.
+    /// The text, without a byte-order mark.
     pub text: String,
+    /// The encoding the file was read in.
+    pub encoding: Encoding,
+    /// The identity and state of the regular file that was read (none for
+    /// standard input and other streams): `fix --write` replaces the file only
+    /// while it still is this one, unchanged.
+    pub stamp: Option<FileStamp>,
 }
 
-/// Reads `path` (`-` is standard input) as UTF-8, or explains in one line why not.
-pub fn read(path: &str) -> Result<Input, String> {
-    let bytes = if path == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut buf)
-            .map_err(|e| format!("standard input: {e}"))?;
-        buf
+/// Reads `path` (`-` is standard input) as text of at most `max_bytes` bytes,
+/// or explains in one line why not.
+pub fn read(path: &str, max_bytes: usize) -> Result<Input, String> {
+    let name = if path == "-" { "standard input" } else { path };
+    let fail = |reason: String| format!("{name}: {reason}");
+    let (bytes, stamp) = if path == "-" {
+        let bytes = read_limited(std::io::stdin().lock(), max_bytes).map_err(fail)?;
+        (bytes, None)
     } else {
-        let meta = std::fs::metadata(path).map_err(|e| format!("{path}: {}", io_reason(&e)))?;
+        let file = std::fs::File::open(path).map_err(|e| fail(io_reason(&e)))?;
+        let meta = file.metadata().map_err(|e| fail(io_reason(&e)))?;
         if meta.is_dir() {
-            return Err(format!("{path}: is a directory, expected a text file"));
+            return Err(fail("is a directory, expected a text file".into()));
         }
-        std::fs::read(path).map_err(|e| format!("{path}: {}", io_reason(&e)))?
+        if meta.is_file() && meta.len() > max_bytes as u64 {
+            return Err(fail(format!(
+                "{} bytes, over the limit of {max_bytes} bytes (raise it with --max-bytes)",
+                meta.len()
+            )));
+        }
+        let stamp = meta.is_file().then(|| FileStamp::of(&meta));
+        (read_limited(file, max_bytes).map_err(fail)?, stamp)
     };
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let line = 1 + valid.iter().filter(|&&b| b == b'\n').count();
-        let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-        let column = String::from_utf8_lossy(&valid[line_start..])
-            .chars()
-            .count()
-            + 1;
-        format!(
-            "{path}: invalid UTF-8 at line {line}, column {column} (byte offset {})",
-            valid.len()
-        )
-    })?;
+    let encoding = encoding::sniff(&bytes[..bytes.len().min(SNIFF_BYTES)]).map_err(fail)?;
+    let text = encoding::decode(bytes, encoding).map_err(fail)?;
     Ok(Input {
         path: path.to_string(),
         text,
+        encoding,
+        stamp,
     })
+}
+
+/// Reads all of `reader` up to `max_bytes`, stopping early at the first
+/// invalid UTF-8 of a text that is not UTF-16.
+fn read_limited(mut reader: impl Read, max_bytes: usize) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    let mut chunk = vec![0; CHUNK];
+    let mut utf8: Option<bool> = None;
+    // UTF-8 is valid up to here (after the BOM).
+    let mut checked = 0;
+    loop {
+        let n = match reader.read(&mut chunk) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(io_reason(&e)),
+        };
+        if bytes.len() + n > max_bytes {
+            return Err(format!(
+                "more than the limit of {max_bytes} bytes (raise it with --max-bytes)"
+            ));
+        }
+        bytes.extend_from_slice(&chunk[..n]);
+        let end = n == 0;
+        if utf8.is_none() && (bytes.len() >= SNIFF_BYTES || end) {
+            let encoding = encoding::sniff(&bytes[..bytes.len().min(SNIFF_BYTES)])?;
+            utf8 = Some(encoding.is_utf8());
+            checked = encoding.bom_len();
+        }
+        if utf8 == Some(true) {
+            match std::str::from_utf8(&bytes[checked..]) {
+                Ok(_) => checked = bytes.len(),
+                // A sequence cut by the chunk's end is completed by the next one.
+                Err(e) if e.error_len().is_none() && !end => checked += e.valid_up_to(),
+                Err(e) => {
+                    let bom = usize::from(bytes.starts_with(b"\xEF\xBB\xBF")) * 3;
+                    return Err(encoding::invalid_utf8(
+                        &bytes[bom..],
+                        checked + e.valid_up_to() - bom,
+                        bom,
+                    ));
+                }
+            }
+        }
+        if end {
+            return Ok(bytes);
+        }
+    }
 }
 
 fn io_reason(e: &std::io::Error) -> String {
@@ -67,7 +144,7 @@ pub fn paths(files: &[String]) -> Vec<String> {
 pub struct Outcome {
     /// Some file had an artifact.
     pub flagged: bool,
-    /// Some file could not be read.
+    /// Some file could not be read (or written back).
     pub failed: bool,
 }
 
@@ -93,11 +170,12 @@ pub fn check_files(
     checker: &unspun::Checker,
     options: &mut unspun::CheckOptions,
     args: &super::CheckerArgs,
+    limits: &InputArgs,
     mut each: impl FnMut(&Input, unspun::Report) -> Result<bool, String>,
 ) -> Result<Outcome, String> {
     let mut outcome = Outcome::default();
     for path in paths {
-        let input = match read(path) {
+        let input = match read(path, limits.max_bytes) {
             Ok(i) => i,
             Err(message) => {
                 eprintln!("unspun: {message}");

@@ -5,9 +5,11 @@
 
 mod batch;
 mod check;
+mod encoding;
 mod fix;
 mod input;
 mod serve;
+mod write;
 
 use clap::{Args, Parser, Subcommand};
 use unspun::{CheckOptions, Checker, Markup};
@@ -37,7 +39,8 @@ enum Command {
 /// Options shared by every subcommand that checks text.
 #[derive(Debug, Clone, Args)]
 pub struct CheckerArgs {
-    /// Add a dictionary file (format: dictionaries/README.md); repeatable.
+    /// Add a dictionary file (format: dictionaries/README.md); repeatable. Its
+    /// name must differ from the built-in ones unless --no-default-dicts.
     #[arg(long = "dict", value_name = "FILE")]
     dictionaries: Vec<String>,
     /// Add an allowlist file: one word or phrase per line never to flag; repeatable.
@@ -153,5 +156,9 @@ fn list_dictionaries(args: DictionaryArgs) -> Result<i32, String> {
             d.licence
         );
     }
+    println!(
+        "A --dict file adds to these and needs a name of its own: one named like a \
+         built-in dictionary is refused, unless --no-default-dicts leaves the built-ins out."
+    );
     Ok(0)
 }

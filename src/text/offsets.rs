@@ -77,7 +77,8 @@ impl OffsetUnit {
 
 /// Maps byte offsets to 1-based line and column numbers.
 ///
-/// Columns count code points, the way most editors display them.
+/// Lines end at `\n`, `\r\n` or a lone `\r`. Columns count code points, the
+/// way most editors display them.
 ///
 /// ```
 /// let index = unspun::text::LineIndex::new("one\ntwo é three");
@@ -115,11 +116,13 @@ impl LineIndex {
     }
 }
 
+/// The start of every line after the first: after each `\n`, and after each
+/// `\r` not followed by `\n` (old Mac OS line ends).
 fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
     bytes
         .iter()
         .enumerate()
-        .filter(|(_, &b)| b == b'\n')
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
         .map(|(i, _)| i + 1)
 }
 
@@ -147,5 +150,16 @@ mod tests {
         assert_eq!(&text[index.line_range(text, 2)], "cd");
         assert_eq!(&text[index.line_range(text, 3)], "ef");
         assert_eq!(index.line_column(text, 4), (2, 1));
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        let text = "ab\rcd\r\ref\r\n";
+        let index = LineIndex::new(text);
+        assert_eq!(&text[index.line_range(text, 2)], "cd");
+        assert_eq!(&text[index.line_range(text, 3)], "");
+        assert_eq!(&text[index.line_range(text, 4)], "ef");
+        assert_eq!(index.line_column(text, 4), (2, 2));
+        assert_eq!(index.line_column(text, 7), (4, 1));
     }
 }
