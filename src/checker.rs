@@ -147,23 +147,13 @@ impl CheckerBuilder {
             }
             dicts.push(d);
         }
-        // The embedded files are parsed side by side: on two cores the
-        // server answers its first request sooner.
-        let (defaults, model, frequencies) = std::thread::scope(|scope| {
-            let model = scope.spawn(embedded_model);
-            let frequencies = scope.spawn(embedded_frequencies);
-            let defaults = if self.no_defaults {
-                Vec::new()
-            } else {
-                embedded_dictionaries()
-            };
-            let join = "parsing an embedded file does not panic";
-            (
-                defaults,
-                model.join().expect(join),
-                frequencies.join().expect(join),
-            )
-        });
+        let defaults = if self.no_defaults {
+            Vec::new()
+        } else {
+            embedded_dictionaries()
+        };
+        let model = ContextModel::embedded();
+        let frequencies = Frequencies::embedded(FREQUENCY_FLOOR);
         for d in defaults {
             if let Some(path) = user_paths.remove(&d.info.name) {
                 return Err(Error::DictionaryNameTaken {
@@ -211,21 +201,8 @@ fn embedded_dictionaries() -> Vec<Dictionary> {
         .collect()
 }
 
-fn embedded_frequencies() -> Frequencies {
-    Frequencies::from_tsv(dict::embedded::MODEL_FREQUENCIES, FREQUENCY_FLOOR)
-        .unwrap_or_else(|e| panic!("embedded frequency table is invalid: {e}"))
-}
-
 /// Zipf value given to words below the frequency table's cut-off.
 const FREQUENCY_FLOOR: f32 = 0.5;
-
-fn embedded_model() -> ContextModel {
-    ContextModel::from_tsv(
-        dict::embedded::MODEL_UNIGRAMS,
-        dict::embedded::MODEL_BIGRAMS,
-    )
-    .unwrap_or_else(|e| panic!("embedded context model is invalid: {e}"))
-}
 
 impl Default for Checker {
     fn default() -> Self {

@@ -22,7 +22,13 @@
 //! counts come from clean edited English (Brown corpus and nlp-corpus, see
 //! `dictionaries/README.md`), shipped as text files and embedded in the binary.
 
-use rustc_hash::FxHashMap;
+#[path = "image.rs"]
+mod image;
+
+mod compile;
+
+use compile::{pair_key, RARE_BELOW as RARE};
+use image::{Bytes, PairTable, Reader, StrIndex, U32s};
 
 /// Model id meaning "no information" (a word the model has never seen).
 pub const UNKNOWN: u32 = u32::MAX;
@@ -31,23 +37,28 @@ pub const UNKNOWN: u32 = u32::MAX;
 /// [`ContextModel::association`].
 const PSEUDO_PAIRS: f64 = 1.0;
 
-/// Unigram and bigram counts with the association formula above.
+/// Unigram and bigram counts with the association formula above, read in
+/// place from a compiled image (see `compile.rs`): the embedded model is
+/// part of the binary and costs nothing to load.
 #[derive(Debug, Clone)]
 pub struct ContextModel {
-    ids: FxHashMap<Box<str>, u32>,
-    unigram: Vec<u32>,
-    bigram: FxHashMap<u64, u32>,
+    bytes: Bytes,
+    /// Word forms, numbered by id.
+    forms: StrIndex,
+    /// Counts of every id: words, the rare class, the families.
+    unigram: U32s,
+    /// The inflection family of each id (its own id if it has none), see
+    /// [`ContextModel::suspect_association`].
+    family: U32s,
+    bigram: PairTable,
     total: f64,
     break_id: u32,
     rare_id: u32,
-    /// The inflection family of each word (its own id if it has none), see
-    /// [`ContextModel::suspect_association`].
-    family: Vec<u32>,
 }
 
 /// Words seen fewer times than this are pooled into one "rare word" class when
 /// they stand as a neighbour.
-pub const RARE_BELOW: u32 = 30;
+pub const RARE_BELOW: u32 = RARE;
 
 /// How much a neighbour from the rare-word class counts in an association,
 /// against 1 for a neighbour known by itself. The class pools thousands of
@@ -63,100 +74,46 @@ pub const RARE_NEIGHBOUR_WEIGHT: f64 = 0.5;
 impl ContextModel {
     /// Builds the model from the text of `unigrams.tsv` (`word<TAB>count`) and
     /// `bigrams.tsv` (`w1<TAB>w2<TAB>count`). Lines starting with `#` are skipped.
-    /// Malformed lines are an error naming the line.
+    /// Malformed lines, and a word listed twice, are an error naming the line.
     pub fn from_tsv(unigrams: &str, bigrams: &str) -> Result<Self, String> {
-        // Sized from the text (about 12 bytes a line), so the maps never rehash.
-        let mut ids = FxHashMap::default();
-        ids.reserve(unigrams.len() / 10);
-        let mut unigram = Vec::with_capacity(unigrams.len() / 10);
-        let mut total = 0.0;
-        for (i, line) in unigrams.lines().enumerate() {
-            if line.starts_with('#') || line.is_empty() {
-                continue;
-            }
-            let (word, count) = line
-                .split_once('\t')
-                .ok_or_else(|| format!("unigrams line {}: expected word<TAB>count", i + 1))?;
-            let count: u32 = count
-                .parse()
-                .map_err(|_| format!("unigrams line {}: bad count", i + 1))?;
-            let id = unigram.len() as u32;
-            ids.insert(Box::from(word), id);
-            unigram.push(count);
-            total += f64::from(count);
+        let image = compile::model(unigrams, bigrams, crate::text::BREAK_TOKEN)?;
+        ContextModel::from_image(Bytes::Shared(image.into()))
+    }
+
+    /// The model compiled into the binary from `dictionaries/model/`.
+    pub fn embedded() -> Self {
+        ContextModel::from_image(Bytes::Static(crate::dict::embedded::MODEL_IMAGE))
+            .unwrap_or_else(|e| panic!("embedded context model image is invalid: {e}"))
+    }
+
+    /// Reads a compiled image (see `compile::model` for the layout).
+    fn from_image(bytes: Bytes) -> Result<Self, String> {
+        let mut r = Reader::new(&bytes);
+        if r.u64()? != compile::MODEL_MAGIC || r.u32()? != compile::VERSION {
+            return Err("not a context-model image of this version".into());
         }
-        let mut bigram = FxHashMap::default();
-        bigram.reserve(bigrams.len() / 16);
-        for (i, line) in bigrams.lines().enumerate() {
-            if line.starts_with('#') || line.is_empty() {
-                continue;
-            }
-            let mut fields = line.split('\t');
-            let (Some(a), Some(b), Some(c)) = (fields.next(), fields.next(), fields.next()) else {
-                return Err(format!(
-                    "bigrams line {}: expected w1<TAB>w2<TAB>count",
-                    i + 1
-                ));
-            };
-            let count: u32 = c
-                .parse()
-                .map_err(|_| format!("bigrams line {}: bad count", i + 1))?;
-            let (Some(&a), Some(&b)) = (ids.get(a), ids.get(b)) else {
-                continue; // a pair whose words fell below the unigram cut-off
-            };
-            bigram.insert(pair_key(a, b), count);
+        let total = f64::from_bits(r.u64()?);
+        let (break_id, rare_id) = (r.u32()?, r.u32()?);
+        let forms = r.str_index()?;
+        let ids = r.u32()? as usize;
+        let unigram = r.u32s(ids)?;
+        let family = r.u32s(ids)?;
+        let bigram = r.pair_table()?;
+        if forms.len() != rare_id as usize || ids <= forms.len() {
+            return Err(format!(
+                "context-model image with {} words, rare id {rare_id} and {ids} ids",
+                forms.len()
+            ));
         }
-        let break_id = ids
-            .get(crate::text::BREAK_TOKEN)
-            .copied()
-            .unwrap_or(UNKNOWN);
-        let rare_id = unigram.len() as u32;
-        let families = inflection_families(&ids, &unigram, rare_id + 1);
-        // Rare words pool their counts into one class as neighbours, so that
-        // "as Mexico" is judged by how often "as" precedes a rare word, not by
-        // the absence of a pair the corpus was too small to hold; and each
-        // inflection family counts the pairs of all its members.
-        let neighbour = |id: u32| {
-            if unigram[id as usize] < RARE_BELOW {
-                rare_id
-            } else {
-                id
-            }
-        };
-        // Listed, then added: the map cannot grow while it is read.
-        let mut pooled: Vec<(u64, u32)> = Vec::new();
-        for (&key, &count) in &bigram {
-            let (a, b) = ((key >> 32) as u32, key as u32);
-            let (a2, b2) = (neighbour(a), neighbour(b));
-            if (a2, b2) != (a, b) {
-                pooled.push((pair_key(a2, b2), count));
-            }
-            for &family in families.of.get(&a).into_iter().flatten() {
-                pooled.push((pair_key(family, b2), count));
-            }
-            for &family in families.of.get(&b).into_iter().flatten() {
-                pooled.push((pair_key(a2, family), count));
-            }
-        }
-        for (key, count) in pooled {
-            *bigram.entry(key).or_default() += count;
-        }
-        let rare_total: u32 = unigram.iter().filter(|&&c| c < RARE_BELOW).sum();
-        unigram.push(rare_total);
-        let mut family: Vec<u32> = (0..unigram.len() as u32).collect();
-        for (&member, &id) in &families.read_as {
-            family[member as usize] = id;
-        }
-        unigram.extend(&families.counts);
-        family.extend(rare_id + 1..unigram.len() as u32);
         Ok(ContextModel {
-            family,
-            rare_id,
-            ids,
+            bytes,
+            forms,
             unigram,
+            family,
             bigram,
-            total: total.max(1.0),
+            total,
             break_id,
+            rare_id,
         })
     }
 
@@ -167,13 +124,14 @@ impl ContextModel {
 
     /// The id of a model form (see [`crate::text::model_form`]), or [`UNKNOWN`].
     pub fn id(&self, model_form: &str) -> u32 {
-        self.ids.get(model_form).copied().unwrap_or(UNKNOWN)
+        self.forms.get(&self.bytes, model_form).unwrap_or(UNKNOWN)
     }
 
     /// The id under which `id` counts as a neighbour: itself, or the rare-word
     /// class for rare and unknown words.
+    #[inline]
     pub fn neighbour(&self, id: u32) -> u32 {
-        if id == UNKNOWN || self.unigram[id as usize] < RARE_BELOW {
+        if id == UNKNOWN || self.unigram.get(&self.bytes, id as usize) < RARE_BELOW {
             self.rare_id
         } else {
             id
@@ -197,23 +155,25 @@ impl ContextModel {
 
     /// All model forms with their ids, for building the checker's lexicon.
     pub fn forms(&self) -> impl Iterator<Item = (&str, u32)> {
-        self.ids.iter().map(|(k, &v)| (&**k, v))
+        (0..self.forms.len() as u32).map(|id| (self.forms.key(&self.bytes, id), id))
     }
 
     /// How often the word occurred in the clean corpora.
+    #[inline]
     pub fn count(&self, id: u32) -> u32 {
         if id == UNKNOWN {
             0
         } else {
-            self.unigram[id as usize]
+            self.unigram.get(&self.bytes, id as usize)
         }
     }
 
+    #[inline]
     fn pair(&self, a: u32, b: u32) -> f64 {
         if a == UNKNOWN || b == UNKNOWN {
             return 0.0;
         }
-        f64::from(self.bigram.get(&pair_key(a, b)).copied().unwrap_or(0))
+        f64::from(self.bigram.get(&self.bytes, pair_key(a, b)).unwrap_or(0))
     }
 
     /// How much the neighbours attract `w`, beyond its own frequency: for each
@@ -253,8 +213,11 @@ impl ContextModel {
     /// fits is no evidence against it.
     pub fn suspect_association(&self, p: u32, w: u32, n: u32) -> f64 {
         let own = self.association(p, w, n);
-        match self.family.get(w as usize) {
-            Some(&family) if family != w => own.max(self.association(p, family, n)),
+        if w == UNKNOWN || w as usize >= self.family.len() {
+            return own;
+        }
+        match self.family.get(&self.bytes, w as usize) {
+            family if family != w => own.max(self.association(p, family, n)),
             _ => own,
         }
     }
@@ -266,133 +229,9 @@ impl ContextModel {
     }
 }
 
-/// Rare words with the families of their regular inflections
-/// ([`inflection_families`]).
-#[derive(Debug, Default)]
-struct Families {
-    /// The families each word belongs to.
-    of: FxHashMap<u32, Vec<u32>>,
-    /// The family of each rare word.
-    read_as: FxHashMap<u32, u32>,
-    /// Each family's count, by id from the first id given.
-    counts: Vec<u32>,
-}
-
-/// A base shorter than this is not inflected: "bed" is no past of "be".
-const MIN_BASE_LEN: usize = 4;
-
-/// Calls `visit` with each regular inflection of `base` that could exist,
-/// itself first: "underscore", "underscores", "underscored", "underscoring".
-/// (Built in one reused buffer: this runs for every rare word at start-up.)
-fn for_each_inflection(base: &str, buffer: &mut String, mut visit: impl FnMut(&str)) {
-    let mut emit = |stem: &str, ending: &str| {
-        buffer.clear();
-        buffer.push_str(stem);
-        buffer.push_str(ending);
-        visit(buffer);
-    };
-    emit(base, "");
-    emit(base, "s");
-    emit(base, "es");
-    match base.strip_suffix('e') {
-        Some(stem) => {
-            emit(base, "d");
-            emit(stem, "ing");
-        }
-        None => {
-            emit(base, "ed");
-            emit(base, "ing");
-        }
-    }
-    if let Some(stem) = base.strip_suffix('y') {
-        emit(stem, "ies");
-        emit(stem, "ied");
-    }
-}
-
-/// Calls `visit` with each base `form` could be a regular inflection of,
-/// itself first.
-fn for_each_base(form: &str, buffer: &mut String, mut visit: impl FnMut(&str)) {
-    const SUFFIXES: [(&str, &str); 8] = [
-        ("ies", "y"),
-        ("ied", "y"),
-        ("es", ""),
-        ("s", ""),
-        ("ed", ""),
-        ("d", ""),
-        ("ing", ""),
-        ("ing", "e"),
-    ];
-    visit(form);
-    for (suffix, ending) in SUFFIXES {
-        if let Some(stem) = form.strip_suffix(suffix) {
-            if stem.len() + ending.len() >= MIN_BASE_LEN {
-                buffer.clear();
-                buffer.push_str(stem);
-                buffer.push_str(ending);
-                visit(buffer);
-            }
-        }
-    }
-}
-
-/// The families of regular inflections of the words seen fewer than
-/// [`RARE_BELOW`] times, with ids from `first_id`, for
-/// [`ContextModel::suspect_association`]. Of the bases a rare word could
-/// come from, the family with the most occurrences is taken, if it has
-/// other members.
-fn inflection_families(ids: &FxHashMap<Box<str>, u32>, unigram: &[u32], first_id: u32) -> Families {
-    let mut families = Families::default();
-    let mut by_base: FxHashMap<String, u32> = FxHashMap::default();
-    let (mut base_buffer, mut form_buffer) = (String::new(), String::new());
-    let mut members: Vec<u32> = Vec::new();
-    for (form, &id) in ids {
-        if unigram[id as usize] >= RARE_BELOW || !form.bytes().all(|b| b.is_ascii_lowercase()) {
-            continue;
-        }
-        // (family count, base, members) of the best base so far.
-        let mut best: Option<(u32, String, Vec<u32>)> = None;
-        for_each_base(form, &mut base_buffer, |base| {
-            if base != &**form && !ids.contains_key(base) {
-                return;
-            }
-            members.clear();
-            for_each_inflection(base, &mut form_buffer, |f| {
-                if let Some(&m) = ids.get(f) {
-                    members.push(m);
-                }
-            });
-            let count: u32 = members.iter().map(|&m| unigram[m as usize]).sum();
-            if members.len() > 1
-                && members.contains(&id)
-                && best.as_ref().is_none_or(|(most, _, _)| count > *most)
-            {
-                best = Some((count, base.to_string(), members.clone()));
-            }
-        });
-        let Some((count, base, members)) = best else {
-            continue;
-        };
-        let family = *by_base.entry(base).or_insert_with(|| {
-            let family = first_id + families.counts.len() as u32;
-            families.counts.push(count);
-            for &m in &members {
-                families.of.entry(m).or_default().push(family);
-            }
-            family
-        });
-        families.read_as.insert(id, family);
-    }
-    families
-}
-
-#[inline]
-fn pair_key(a: u32, b: u32) -> u64 {
-    (u64::from(a) << 32) | u64::from(b)
-}
-
 #[cfg(test)]
 mod tests {
+    use super::compile::{for_each_base, for_each_inflection};
     use super::*;
 
     fn tiny() -> ContextModel {
@@ -513,6 +352,55 @@ mod tests {
     fn malformed_counts_are_errors() {
         assert!(ContextModel::from_tsv("on\tmany\n", "").is_err());
         assert!(ContextModel::from_tsv("on\t5\n", "on\n").is_err());
+        let twice = ContextModel::from_tsv("on\t5\nfriday\t3\non\t7\n", "").unwrap_err();
+        assert_eq!(twice, "unigrams line 3: `on` is listed twice");
+        let twice = Frequencies::from_tsv("on\t5.1\n#\non\t5.2\n", 0.5).unwrap_err();
+        assert_eq!(
+            twice,
+            "frequencies line 3: `on` is already listed on line 1"
+        );
+        assert!(Frequencies::from_tsv("on\tfive\n", 0.5).is_err());
+    }
+
+    #[test]
+    fn the_embedded_images_are_the_embedded_text_compiled_by_this_code() {
+        use crate::dict::embedded;
+        let model = compile::model(
+            embedded::MODEL_UNIGRAMS,
+            embedded::MODEL_BIGRAMS,
+            crate::text::BREAK_TOKEN,
+        )
+        .unwrap();
+        // Compared as bytes: any change to the text, the compiler or the
+        // break token that the build did not see fails here.
+        assert!(
+            model == embedded::MODEL_IMAGE,
+            "the embedded model image ({} bytes) differs from the text compiled now ({} bytes)",
+            embedded::MODEL_IMAGE.len(),
+            model.len()
+        );
+        let frequencies = compile::frequencies(embedded::MODEL_FREQUENCIES).unwrap();
+        assert!(frequencies == embedded::FREQUENCIES_IMAGE);
+        let m = ContextModel::embedded();
+        assert_eq!(m.break_id(), m.id(crate::text::BREAK_TOKEN));
+        assert!(m.count(m.id("the")) > 100_000);
+    }
+
+    #[test]
+    fn the_model_read_in_place_answers_like_its_text() {
+        let m = tiny();
+        assert_eq!(m.count(m.id("on")), 5000);
+        assert_eq!(m.count(m.id("never-seen")), 0);
+        assert_eq!(m.pair(m.id("on"), m.id("friday")), 800.0);
+        assert_eq!(m.pair(m.id("friday"), m.id("on")), 0.0);
+        let forms: Vec<(&str, u32)> = m.forms().collect();
+        assert_eq!(forms[1], ("on", 1));
+        assert_eq!(forms.len(), 6);
+        let f = Frequencies::from_tsv("the\t7.73\nspokesperson\t3.6\n", 0.5).unwrap();
+        assert_eq!(f.zipf("the"), 7.73);
+        assert_eq!(f.zipf("the spokesperson"), 3.6);
+        assert_eq!(f.zipf("conscionable"), 0.5);
+        assert_eq!(Frequencies::default().zipf("the"), 0.0);
     }
 }
 
@@ -521,36 +409,63 @@ mod tests {
 /// 3.6, "conscionable" under 2). Far larger sources than the bigram counts stand
 /// behind it, so it tells a rare artifact ("conscionable") from a modern word
 /// the bigram corpora never saw ("spokesperson").
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Frequencies {
-    zipf: FxHashMap<Box<str>, f32>,
+    bytes: Bytes,
+    words: StrIndex,
+    /// The Zipf value of each word, as `f32` bits.
+    zipf: U32s,
     floor: f32,
+}
+
+impl Default for Frequencies {
+    /// A table that knows no word (every word gets the floor, 0).
+    fn default() -> Self {
+        Frequencies::from_tsv("", 0.0).expect("empty input parses")
+    }
 }
 
 impl Frequencies {
     /// Parses `word<TAB>zipf` lines (`#` lines skipped). Words below the file's
-    /// cut-off get `floor`.
+    /// cut-off get `floor`. Malformed lines, and a word listed twice, are an
+    /// error naming the line.
     pub fn from_tsv(text: &str, floor: f32) -> Result<Self, String> {
-        let mut zipf = FxHashMap::default();
-        zipf.reserve(text.len() / 12);
-        for (i, line) in text.lines().enumerate() {
-            if line.starts_with('#') || line.is_empty() {
-                continue;
-            }
-            let (word, value) = line
-                .split_once('\t')
-                .ok_or_else(|| format!("frequencies line {}: expected word<TAB>zipf", i + 1))?;
-            let value: f32 = value
-                .parse()
-                .map_err(|_| format!("frequencies line {}: bad zipf value", i + 1))?;
-            zipf.insert(Box::from(word), value);
+        Frequencies::from_image(Bytes::Shared(compile::frequencies(text)?.into()), floor)
+    }
+
+    /// The table compiled into the binary from `dictionaries/model/`.
+    pub fn embedded(floor: f32) -> Self {
+        Frequencies::from_image(
+            Bytes::Static(crate::dict::embedded::FREQUENCIES_IMAGE),
+            floor,
+        )
+        .unwrap_or_else(|e| panic!("embedded frequency image is invalid: {e}"))
+    }
+
+    /// Reads a compiled image (see `compile::frequencies` for the layout).
+    fn from_image(bytes: Bytes, floor: f32) -> Result<Self, String> {
+        let mut r = Reader::new(&bytes);
+        if r.u64()? != compile::FREQUENCIES_MAGIC || r.u32()? != compile::VERSION {
+            return Err("not a frequency image of this version".into());
         }
-        Ok(Frequencies { zipf, floor })
+        let words = r.str_index()?;
+        let zipf = r.u32s(words.len())?;
+        Ok(Frequencies {
+            bytes,
+            words,
+            zipf,
+            floor,
+        })
+    }
+
+    fn get(&self, word: &str) -> Option<f32> {
+        let i = self.words.get(&self.bytes, word)?;
+        Some(f32::from_bits(self.zipf.get(&self.bytes, i as usize)))
     }
 
     /// The Zipf frequency of a lower-case word or phrase (a phrase: its rarest word).
     pub fn zipf(&self, form: &str) -> f32 {
-        if let Some(&z) = self.zipf.get(form) {
+        if let Some(z) = self.get(form) {
             return z;
         }
         let mut words = crate::text::words(form).peekable();
@@ -561,7 +476,7 @@ impl Frequencies {
         let mut count = 0;
         for w in words {
             count += 1;
-            lowest = lowest.min(self.zipf.get(w.text).copied().unwrap_or(self.floor));
+            lowest = lowest.min(self.get(w.text).unwrap_or(self.floor));
         }
         if count == 1 {
             self.floor

@@ -120,6 +120,13 @@ pub mod embedded {
     pub const MODEL_BIGRAMS: &str = include_str!("../../dictionaries/model/bigrams.tsv");
     /// Zipf word frequencies of present-day English (wordfreq).
     pub const MODEL_FREQUENCIES: &str = include_str!("../../dictionaries/model/frequencies.tsv");
+    /// The context model compiled from `MODEL_UNIGRAMS` and `MODEL_BIGRAMS`
+    /// when the crate was built (`build.rs`), read in place.
+    pub const MODEL_IMAGE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/context-model.bin"));
+    /// The frequency table compiled from `MODEL_FREQUENCIES` when the crate
+    /// was built, read in place.
+    pub const FREQUENCIES_IMAGE: &[u8] =
+        include_bytes!(concat!(env!("OUT_DIR"), "/frequencies.bin"));
     /// Closed-class (function) words and their classes, used by the context cues.
     pub const FUNCTION_WORDS: &str = include_str!("../../dictionaries/function-words.tsv");
 }

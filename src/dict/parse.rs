@@ -90,7 +90,10 @@ pub fn parse_dictionary(path: &str, text: &str) -> Result<Dictionary> {
             return Err(fail(n, "too many TAB-separated fields (at most 3)".into()));
         }
         let artifact = normalize_phrase(artifact);
-        if artifact.is_empty() || !crate::text::words(&artifact).any(|_| true) {
+        // An ASCII letter or digit is a word; only other artifacts need the tokenizer.
+        let has_word = artifact.bytes().any(|b| b.is_ascii_alphanumeric())
+            || crate::text::words(&artifact).any(|_| true);
+        if artifact.is_empty() || !has_word {
             return Err(fail(n, "the artifact has no word in it".into()));
         }
         // `?`: a catalogued artifact whose original nobody worked out. It is
@@ -209,7 +212,14 @@ fn normalize_phrase(s: &str) -> String {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.extend(word.chars().flat_map(char::to_lowercase));
+        if word.is_ascii() {
+            // The shipped files are ASCII: lower-cased in place, byte by byte.
+            let start = out.len();
+            out.push_str(word);
+            out[start..].make_ascii_lowercase();
+        } else {
+            out.extend(word.chars().flat_map(char::to_lowercase));
+        }
     }
     out
 }
@@ -282,11 +292,23 @@ mod tests {
     }
 
     #[test]
+    fn artifacts_are_lower_cased_with_single_spaces_in_ascii_and_beyond() {
+        let d = parse_dictionary(
+            "user.tsv",
+            "  Counterfeit \u{b}  CONSCIOUSNESS \tAI\nÉTÉ Brûlant\tsummer\n",
+        )
+        .unwrap();
+        assert_eq!(d.entries[0].artifact, "counterfeit consciousness");
+        assert_eq!(d.entries[1].artifact, "été brûlant");
+    }
+
+    #[test]
     fn malformed_lines_name_file_line_and_reason() {
         let cases = [
             ("a\tb\tbogus=1", "1: unknown attribute `bogus`"),
             ("a\t", "1: no original given after the TAB"),
             ("\tb", "1: the artifact has no word in it"),
+            ("-- ?!\tb", "1: the artifact has no word in it"),
             ("#! kind: verb\n", "1: unknown kind `verb`"),
             ("a\tb\na\tc", "2: `a` is already defined on line 1"),
             ("a\tb\twithin=x", "1: within=x: expected a whole number"),
