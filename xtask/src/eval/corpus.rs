@@ -438,7 +438,10 @@ mod tests {
             assert_eq!(reuters.documents.len(), 70, "20 crude and 50 acq stories");
             for d in &reuters.documents {
                 assert!(
-                    !d.contains('<') && !d.contains("&quot;") && !d.ends_with("Reuter"),
+                    !d.contains("</")
+                        && !d.contains("&quot;")
+                        && !d.contains("&lt;")
+                        && !d.ends_with("Reuter"),
                     "{d}"
                 );
             }
