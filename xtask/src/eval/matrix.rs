@@ -51,9 +51,9 @@ pub fn run(
     println!();
     println!(
         "| corpus | spinner | documents | substitutions | precision | recall, function word | \
-         recall, 100x rarer | recall, other | fix accuracy | document ROC AUC |"
+         recall, 100x rarer | recall, other | fix accuracy | document ROC AUC | clean versions judged spun |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
     for c in &corpora {
         let test = c.test_documents();
         for style in &STYLES {
@@ -68,7 +68,7 @@ pub fn run(
             let f = measure::measure(checker, &samples, false);
             let t = f.total();
             println!(
-                "| {} | {} | {} | {} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} | {:.4} |",
+                "| {} | {} | {} | {} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} | {:.4} | {} |",
                 c.name,
                 style.name,
                 f.samples,
@@ -78,7 +78,8 @@ pub fn run(
                 f.recall(Class::RareArtifact),
                 f.recall(Class::Other),
                 f.fix_accuracy(),
-                f.auc()
+                f.auc(),
+                f.clean_spun_verdicts
             );
             eprintln!(
                 "  {} / {}: {:.1} s",

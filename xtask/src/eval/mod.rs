@@ -263,7 +263,7 @@ pub fn run(args: &[String]) -> i32 {
         &test,
         options.seed.wrapping_add(1000),
         &CLASSIC,
-        test.len(),
+        sample_count(test.len()),
     );
     measure::measure(&checker, &samples, options.misses > 0).print(options.misses);
     0

@@ -126,6 +126,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn sentences_of_the_shortest_and_longest_length_are_kept_and_one_word_beyond_is_not() {
+        let sentence = |n: usize| {
+            let mut s = vec!["word"; n].join(" ");
+            s.insert_str(0, "A");
+            s.push('.');
+            s
+        };
+        for (n, kept) in [(7, false), (8, true), (40, true), (41, false)] {
+            let doc = sentence(n);
+            assert_eq!(unspun::text::words(&doc).count(), n);
+            assert_eq!(
+                candidate_sentences(&[&doc]).len(),
+                usize::from(kept),
+                "{n} words"
+            );
+        }
+    }
+
+    #[test]
     fn candidate_sentences_keep_only_lengths_worth_checking_alone() {
         let doc = "Short one. This sentence has exactly eight words in it.\n\n\
                    Another paragraph starts here and it is long enough to count."
