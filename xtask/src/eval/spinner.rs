@@ -436,9 +436,9 @@ impl<'a> Spinner<'a> {
 
     /// Spins twice under `style`: a second family over the first's output.
     /// Labels keep the clean text's original for words spun twice, and are
-    /// dropped for words the second pass turned back into their original.
-    /// A multi-word artifact of the first pass is
-    /// left whole by the second; a one-word artifact may be spun again.
+    /// dropped for words the second pass turned back into their original. A
+    /// multi-word artifact of the first pass is left whole by the second; a
+    /// one-word artifact may be spun again.
     pub fn spin_twice_styled(
         &self,
         text: &str,
