@@ -31,6 +31,7 @@ pub mod checker;
 pub mod detect;
 pub mod dict;
 pub mod error;
+pub mod lm;
 pub mod markup;
 pub mod repair;
 pub mod report;

@@ -1,9 +1,10 @@
 //! Generators for the data under `dictionaries/`.
 //!
 //! Each generator reads its sources (system packages, npm packages, the PPS data)
-//! and writes a text file under `dictionaries/`. The committed files are what the
-//! checker embeds; tests in `xtask/tests/` regenerate each file and fail when the
-//! committed copy differs, wherever the sources are installed.
+//! and writes a file under `dictionaries/` (text, but for the binary trigram
+//! model). The committed files are what the checker embeds; tests in
+//! `xtask/tests/` regenerate each file and fail when the committed copy
+//! differs, wherever the sources are installed.
 //!
 //! Usage: `cargo run -p xtask -- <generator> [options]`, see `--help`.
 
@@ -13,6 +14,7 @@ mod frequencies;
 mod ngrams;
 mod spun_words;
 mod tortured;
+mod trigrams;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -21,6 +23,7 @@ fn main() {
         Some("ngrams") => std::process::exit(ngrams::main(&args[1..])),
         Some(spun_words::GENERATOR) => std::process::exit(spun_words::run(&args[1..])),
         Some(tortured::NAME) => std::process::exit(tortured::run(&args[1..])),
+        Some(trigrams::NAME) => std::process::exit(trigrams::run(&args[1..])),
         Some(eval::NAME) => std::process::exit(eval::run(&args[1..])),
         _ => {
             eprintln!("usage: cargo run -p xtask -- <generator>");
