@@ -1,12 +1,13 @@
 //! The library's front door: [`Checker`] turns a text into a [`Report`].
 
+use crate::cancel::Cancel;
 use crate::detect::context::{ContextModel, Frequencies};
 use crate::detect::{Engine, Evidence, Finding, Tuning};
 use crate::dict::{self, Dictionary, DictionaryInfo};
 use crate::error::{Error, Result};
 use crate::markup::Markup;
 use crate::report::{Report, Span, SpanKind};
-use crate::text::{match_case, LineIndex};
+use crate::text::{match_case, LineColumns};
 use crate::{repair, score};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::Arc;
@@ -15,6 +16,9 @@ use std::sync::Arc;
 pub const DEFAULT_MIN_CONFIDENCE: f64 = 0.5;
 /// Spans at or above this confidence have their top suggestion applied in `fixed`.
 pub const DEFAULT_FIX_THRESHOLD: f64 = 0.5;
+/// [`Checker::check_cancellable`] reads its [`Cancel`] once per this many
+/// findings while it renders them.
+pub const CANCEL_POLL_SPANS: usize = 256;
 
 /// Per-check options. `Default` gives the documented defaults.
 ///
@@ -274,7 +278,34 @@ impl Checker {
 
     /// Checks `text` with `options`. Fails only on invalid options.
     pub fn check_with(&self, text: &str, options: &CheckOptions) -> Result<Report> {
+        Ok(self
+            .check_cancellable(text, options, &Cancel::new())?
+            .expect("a check nobody cancels runs to its end"))
+    }
+
+    /// Like [`Checker::check_with`], but gives up once `cancel` says so:
+    /// `Ok(None)` then. `cancel` is read between the stages of the check
+    /// (before and after the scan, every [`CANCEL_POLL_SPANS`] spans, before
+    /// the fix and the diff), so a cancelled check stops within one stage and
+    /// frees what it holds.
+    ///
+    /// ```
+    /// let checker = unspun::Checker::new();
+    /// let cancel = unspun::Cancel::new();
+    /// cancel.cancel();
+    /// let report = checker.check_cancellable("Noem will travel connected Friday.", &Default::default(), &cancel);
+    /// assert!(report.unwrap().is_none());
+    /// ```
+    pub fn check_cancellable(
+        &self,
+        text: &str,
+        options: &CheckOptions,
+        cancel: &Cancel,
+    ) -> Result<Option<Report>> {
         self.validate(options)?;
+        if cancel.is_cancelled() {
+            return Ok(None);
+        }
         let dicts = self.dictionaries();
         let enabled: Vec<bool> = dicts
             .iter()
@@ -290,12 +321,19 @@ impl Checker {
         let scan = self
             .engine
             .scan(checked, &|d| enabled[d], options.min_confidence);
+        if cancel.is_cancelled() {
+            return Ok(None);
+        }
         let allow: FxHashSet<String> = options.allow.iter().map(|a| a.to_lowercase()).collect();
-        // Built on the first span: most texts have none.
-        let mut lines: Option<LineIndex> = None;
+        // Built on the first span: most texts have none. The findings come in
+        // text order, so the cursor walks the text once for all of them.
+        let mut lines: Option<LineColumns> = None;
         let mut spans = Vec::new();
         let mut edits: Vec<(Vec<std::ops::Range<usize>>, bool)> = Vec::new();
-        for finding in &scan.findings {
+        for (n, finding) in scan.findings.iter().enumerate() {
+            if n % CANCEL_POLL_SPANS == CANCEL_POLL_SPANS - 1 && cancel.is_cancelled() {
+                return Ok(None);
+            }
             if finding.confidence < options.min_confidence {
                 continue;
             }
@@ -314,8 +352,8 @@ impl Checker {
             }
             let source = projection.source_range(finding.start..finding.end);
             let (line, column) = lines
-                .get_or_insert_with(|| LineIndex::new(text))
-                .line_column(text, source.start);
+                .get_or_insert_with(|| LineColumns::new(text))
+                .line_column(source.start);
             let mut span = self.render(&checked[finding.start..finding.end], finding, rule);
             span.start = source.start;
             span.end = source.end;
@@ -332,6 +370,9 @@ impl Checker {
         }
         let words = scan.words;
         let (score, verdict) = score::judge(&spans, words, scan.near_misses);
+        if cancel.is_cancelled() {
+            return Ok(None);
+        }
         let fixed = if options.markup == Markup::Text {
             let mut safe = edits.iter().map(|(_, safe)| *safe);
             repair::apply(text, &spans, options.fix_threshold, |_| {
@@ -340,17 +381,20 @@ impl Checker {
         } else {
             repair::apply_pieces(text, &spans, &edits, options.fix_threshold)
         };
+        if options.include_diff && cancel.is_cancelled() {
+            return Ok(None);
+        }
         let diff = options
             .include_diff
             .then(|| repair::unified_diff(&options.diff_name, text, &fixed));
-        Ok(Report {
+        Ok(Some(Report {
             score,
             verdict,
             words,
             spans,
             fixed: options.include_fixed.then_some(fixed),
             diff,
-        })
+        }))
     }
 
     /// The span for finding `f`, whose text as read is `written`; the caller

@@ -27,6 +27,7 @@
 //! The CLI and the HTTP server are thin faces over [`Checker`].
 
 pub mod batch;
+pub mod cancel;
 pub mod checker;
 pub mod detect;
 pub mod dict;
@@ -40,6 +41,7 @@ pub mod score;
 pub mod server;
 pub mod text;
 
+pub use cancel::Cancel;
 pub use checker::{
     CheckOptions, Checker, CheckerBuilder, DEFAULT_FIX_THRESHOLD, DEFAULT_MIN_CONFIDENCE,
 };

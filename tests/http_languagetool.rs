@@ -271,3 +271,77 @@ async fn answers_match_the_openapi_document() {
         assert_documented("GET", path, &call(&app(), get(path)).await);
     }
 }
+
+#[tokio::test]
+async fn errors_never_echo_markup_and_every_answer_says_nosniff() {
+    let reply = call(
+        &app(),
+        request(
+            Method::POST,
+            "/v2/check",
+            None,
+            form(&[("text", SPUN), ("language", "<script>alert(1)</script>")]),
+        ),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(!reply.text().contains('<'), "{}", reply.text());
+    assert_eq!(reply.headers["x-content-type-options"], "nosniff");
+    // A short plain code is still named, so the client sees its mistake.
+    let reply = call(
+        &app(),
+        request(
+            Method::POST,
+            "/v2/check",
+            None,
+            form(&[("text", SPUN), ("language", "de-DE")]),
+        ),
+    )
+    .await;
+    assert!(reply.text().contains("'de-DE'"), "{}", reply.text());
+    for path in ["/v2/languages", "/healthz", "/nowhere"] {
+        let reply = call(&app(), get(path)).await;
+        assert_eq!(reply.headers["x-content-type-options"], "nosniff", "{path}");
+    }
+}
+
+/// Bytes of JSON a match may take besides its message: context and sentence
+/// are cut (40 and 100 characters each side), the rest is fixed.
+const MATCH_BYTES: usize = 1_500;
+
+#[tokio::test]
+async fn without_sentence_punctuation_the_response_stays_linear_in_the_text() {
+    // 50 KB of spun prose with no sentence punctuation is one sentence: copying
+    // it into each of its matches made the answer matches x 50 KB (over 100 MB).
+    let unpunctuated = SPUN.replace(['.', '😀'], "");
+    let text = format!("{unpunctuated} ").repeat(50_000 / unpunctuated.len());
+    let body = form(&[("text", &text), ("language", "en-US")]);
+    let reply = call(
+        &app(),
+        request(Method::POST, "/v2/check", None, body.clone()),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let response = reply.json();
+    let matches = response["matches"].as_array().unwrap();
+    assert!(matches.len() > 500, "{} matches", matches.len());
+    for m in matches {
+        let sentence = m["sentence"].as_str().unwrap();
+        let length = m["length"].as_u64().unwrap() as usize;
+        assert!(
+            sentence.chars().count() <= 2 * 100 + length,
+            "a sentence of {} characters",
+            sentence.chars().count()
+        );
+        let message = m["message"].as_str().unwrap().len();
+        let size = serde_json::to_vec(m).unwrap().len();
+        assert!(size <= MATCH_BYTES + 2 * message, "a match of {size} bytes");
+    }
+    let bound = matches.len() * MATCH_BYTES * 2 + 64 * 1024;
+    assert!(
+        reply.body.len() <= bound,
+        "{} bytes answered for {} bytes asked",
+        reply.body.len(),
+        body.len()
+    );
+}

@@ -340,3 +340,52 @@ async fn connections_stalled_in_the_request_head_or_idle_are_closed() {
     assert_closed_within(&mut idle, Duration::from_secs(5)).await;
     assert!(started.elapsed() >= Duration::from_millis(100));
 }
+
+#[tokio::test]
+async fn requests_the_http_layer_cannot_parse_get_problem_bodies() {
+    let server = TestServer::start(config()).await;
+    let long_uri = format!(
+        "GET /v2/check?text={} HTTP/1.1\r\nhost: test\r\n\r\n",
+        "a".repeat(70_000)
+    );
+    let many_headers = format!(
+        "GET /healthz HTTP/1.1\r\nhost: test\r\n{}\r\n",
+        (0..150)
+            .map(|i| format!("x-h{i}: 1\r\n"))
+            .collect::<String>()
+    );
+    let huge_header = format!(
+        "GET /healthz HTTP/1.1\r\nhost: test\r\nx-filler: {}\r\n\r\n",
+        "a".repeat(1100 * 1024)
+    );
+    for (raw, status, slug) in [
+        ("NOT HTTP AT ALL\r\n\r\n".to_string(), 400, "malformed-http"),
+        (
+            "GET /healthz HTTP/1.1\r\nbad header\r\n\r\n".to_string(),
+            400,
+            "malformed-http",
+        ),
+        (long_uri, 414, "uri-too-long"),
+        (many_headers, 431, "headers-too-large"),
+        (huge_header, 431, "headers-too-large"),
+    ] {
+        let mut stream = TcpStream::connect(server.addr).await.unwrap();
+        // The server may answer before it has read everything: ignore a reset.
+        let _ = stream.write_all(raw.as_bytes()).await;
+        let response = tokio::time::timeout(Duration::from_secs(5), read_response(&mut stream))
+            .await
+            .expect("an answer");
+        assert_eq!(response.status, status, "{}", response.head);
+        let problem = problem_of(&response);
+        assert_eq!(problem["type"], format!("/problems/{slug}"));
+        assert_eq!(problem["status"], status);
+        assert!(
+            response
+                .head
+                .to_ascii_lowercase()
+                .contains("x-content-type-options: nosniff"),
+            "{}",
+            response.head
+        );
+    }
+}

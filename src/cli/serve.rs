@@ -3,6 +3,11 @@
 
 use super::CheckerArgs;
 use clap::Args;
+use std::time::Duration;
+
+/// How long exiting waits for cancelled checks to stop, after the grace period
+/// of the requests in flight.
+const SHUTDOWN_CHECKS: Duration = Duration::from_secs(1);
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -19,8 +24,10 @@ pub fn run(args: ServeArgs) -> Result<i32, String> {
         .build()
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
     let addr = args.server.addr;
-    runtime
-        .block_on(unspun::server::serve_with(checker, defaults, args.server))
-        .map_err(|e| format!("serving on {addr}: {e}"))?;
+    let served = runtime.block_on(unspun::server::serve_with(checker, defaults, args.server));
+    // Checks still running were told to stop when their requests were dropped;
+    // a check stops within one stage of its work, so this wait is short.
+    runtime.shutdown_timeout(SHUTDOWN_CHECKS);
+    served.map_err(|e| format!("serving on {addr}: {e}"))?;
     Ok(0)
 }

@@ -17,10 +17,15 @@
 //! `{"id": .., "error": {problem details}}`; NDJSON results also carry the input's
 //! 1-based `line`. In a stream, one bad line never fails the others.
 
+use super::budget::{MemoryBudget, Reservation};
+use super::limits::Limits;
 use super::problem::{ApiError, Problem};
 use super::request::{body_kind, parse_json, unsupported, utf8, BodyKind, Object};
-use super::v1::{check_into, json_response, with_check_options, RequestOptions, OPTION_NAMES};
+use super::v1::{
+    check_into, reserved_json_response, with_check_options, RequestOptions, OPTION_NAMES,
+};
 use super::AppState;
+use crate::Cancel;
 use axum::body::{Body, BodyDataStream};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue};
@@ -31,6 +36,7 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use std::convert::Infallible;
 use std::fmt;
+use std::time::Duration;
 
 /// The media types the batch endpoint reads.
 const BATCH_MEDIA_TYPES: &str = "application/json or application/x-ndjson";
@@ -132,11 +138,12 @@ async fn json_batch(state: AppState, request: Request) -> Result<Response, ApiEr
     let limits = state.limits();
     let deadline = limits.deadline();
     let (parts, body) = request.into_parts();
-    let bytes = limits.read_body(&parts.headers, body, deadline).await?;
-    let slot = limits.slots.try_take()?;
+    let (bytes, mut reservation) = limits.read_body(&parts.headers, body, deadline).await?;
+    let slot = limits.admit(&mut reservation, bytes.len())?;
     let state = state.clone();
+    let size = bytes.len();
     let body = limits
-        .run_blocking(slot, deadline, move || {
+        .run_blocking(slot, deadline, size, move |cancel| {
             let batch: BatchRequest = parse_json(&bytes, OPTION_NAMES)?;
             let shared = batch.options();
             // The body is one JSON document: an invalid option anywhere in it makes
@@ -152,16 +159,22 @@ async fn json_batch(state: AppState, request: Request) -> Result<Response, ApiEr
             let mut out = Vec::with_capacity(bytes.len() * 2 + 64);
             out.extend_from_slice(b"{\"results\":[");
             for (i, Object(document)) in batch.documents.iter().enumerate() {
+                if cancel.is_cancelled() {
+                    // Past the deadline the client has its 503: stop here.
+                    return Err(ApiError::CheckTimeout {
+                        limit_ms: state.limits().timeout_ms(),
+                    });
+                }
                 if i > 0 {
                     out.push(b',');
                 }
-                write_result(&mut out, &state, document, &shared, None);
+                write_result(&mut out, &state, document, &shared, None, cancel);
             }
             out.extend_from_slice(b"]}");
             Ok::<_, ApiError>(out)
         })
         .await??;
-    Ok(json_response(body))
+    Ok(reserved_json_response(body, reservation))
 }
 
 /// Checks one document and appends its result record (report or error) to `out`.
@@ -171,6 +184,7 @@ fn write_result(
     document: &BatchDocument,
     shared: &RequestOptions,
     line: Option<u64>,
+    cancel: &Cancel,
 ) {
     let id = document.id.as_ref();
     let mark = out.len();
@@ -185,7 +199,7 @@ fn write_result(
                 out.extend_from_slice(format!(",\"line\":{line}").as_bytes());
             }
             out.extend_from_slice(b",\"report\":");
-            check_into(out, state.checker(), &document.text, unit, &options)?;
+            check_into(out, state, &document.text, unit, &options, cancel)?;
             out.push(b'}');
             Ok(())
         });
@@ -387,10 +401,21 @@ async fn answer_line(state: AppState, line: Line) -> Vec<u8> {
             return out;
         }
     };
+    // The line's check reserves its memory like a request's; a stream would
+    // rather wait briefly for it than fail the line.
+    let reservation = reserve_within(limits, bytes.len(), limits.timeout).await;
+    let _reservation = match reservation {
+        Ok(reservation) => reservation,
+        Err(error) => {
+            write_error(&mut out, lenient_id(&bytes).as_ref(), Some(number), &error);
+            return out;
+        }
+    };
     let shared = state.clone();
     let input = bytes.clone();
+    let size = bytes.len();
     let answer = limits
-        .run_blocking(slot, limits.deadline(), move || {
+        .run_blocking(slot, limits.deadline(), size, move |cancel| {
             let mut out = Vec::with_capacity(input.len() * 2 + 64);
             match parse_json::<BatchDocument>(&input, OPTION_NAMES) {
                 Ok(document) => write_result(
@@ -399,6 +424,7 @@ async fn answer_line(state: AppState, line: Line) -> Vec<u8> {
                     &document,
                     &RequestOptions::default(),
                     Some(number),
+                    cancel,
                 ),
                 Err(error) => {
                     write_error(&mut out, lenient_id(&input).as_ref(), Some(number), &error)
@@ -411,6 +437,25 @@ async fn answer_line(state: AppState, line: Line) -> Vec<u8> {
         write_error(&mut out, lenient_id(&bytes).as_ref(), Some(number), &error);
         out
     })
+}
+
+/// Reserves the memory a check of a line of `bytes` needs, retrying for up to
+/// `patience` while requests in flight hold the budget.
+async fn reserve_within(
+    limits: &Limits,
+    bytes: usize,
+    patience: Duration,
+) -> Result<Reservation, ApiError> {
+    let cost = bytes as u64 + MemoryBudget::check_cost(bytes as u64);
+    let give_up = tokio::time::Instant::now() + patience;
+    loop {
+        match limits.memory.reserve(cost) {
+            Err(ApiError::OverMemoryBudget { .. }) if tokio::time::Instant::now() < give_up => {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            other => return other,
+        }
+    }
 }
 
 /// The `id` of a line that could not be read as a document, if it has one, so

@@ -16,6 +16,9 @@ pub const DEFAULT_MAX_BODY_BYTES: u64 = 2 * 1024 * 1024;
 pub const DEFAULT_TIMEOUT_MS: u64 = 10_000;
 /// Default number of checks that may run at once; more get 503 with `Retry-After`.
 pub const DEFAULT_MAX_CONCURRENT: u32 = 64;
+/// Default memory budget for the requests in flight: 1 GiB, room for ten checks
+/// of the largest body at once and hundreds of ordinary articles.
+pub const DEFAULT_MAX_MEMORY_BYTES: u64 = 1 << 30;
 
 /// Settings of `unspun serve`.
 #[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
@@ -36,7 +39,9 @@ pub struct ServeConfig {
     pub max_body_bytes: u64,
 
     /// Time limit, in milliseconds, for receiving a request and checking it (for
-    /// NDJSON batches: per line). Past it: 408 while receiving, 503 while checking.
+    /// NDJSON batches: per line). Past it: 408 while receiving, 503 while checking
+    /// (and the check stops). A client that takes no part of a response for as
+    /// long is disconnected.
     #[arg(
         long,
         env = "UNSPUN_TIMEOUT_MS",
@@ -55,6 +60,18 @@ pub struct ServeConfig {
         value_name = "N"
     )]
     pub max_concurrent: u32,
+
+    /// Memory budget, in bytes, for the requests in flight: bodies, checks and
+    /// responses not yet sent. A request whose check would pass it gets 503
+    /// with Retry-After before the work (413 if it could never fit).
+    #[arg(
+        long,
+        env = "UNSPUN_MAX_MEMORY_BYTES",
+        default_value_t = DEFAULT_MAX_MEMORY_BYTES,
+        value_parser = clap::value_parser!(u64).range(1024..),
+        value_name = "BYTES"
+    )]
+    pub max_memory_bytes: u64,
 }
 
 impl Default for ServeConfig {
@@ -64,6 +81,7 @@ impl Default for ServeConfig {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             timeout_ms: DEFAULT_TIMEOUT_MS,
             max_concurrent: DEFAULT_MAX_CONCURRENT,
+            max_memory_bytes: DEFAULT_MAX_MEMORY_BYTES,
         }
     }
 }
@@ -104,12 +122,15 @@ mod tests {
             "20",
             "--max-concurrent",
             "3",
+            "--max-memory-bytes",
+            "1048576",
         ])
         .unwrap();
         assert_eq!(cli.serve.addr.port(), 0);
         assert_eq!(cli.serve.max_body_bytes, 10);
         assert_eq!(cli.serve.timeout(), Duration::from_millis(20));
         assert_eq!(cli.serve.max_concurrent, 3);
+        assert_eq!(cli.serve.max_memory_bytes, 1 << 20);
         assert!(Cli::try_parse_from(["unspun", "--max-concurrent", "0"]).is_err());
     }
 }

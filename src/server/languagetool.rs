@@ -22,6 +22,7 @@
 //! `rule.subId`, e.g. `spun-word/spun-words/arsenic`) and plain words or phrases,
 //! which are never flagged then (they go to the checker's allow list).
 
+use super::budget::ReservedBody;
 use super::problem::ApiError;
 use super::v1::RequestOptions;
 use super::AppState;
@@ -56,7 +57,17 @@ pub const LANGUAGES: &[(&str, &str, &str)] = &[
 ];
 
 /// Characters of context shown on each side of a match.
-const CONTEXT_CHARS: usize = 40;
+pub const CONTEXT_CHARS: usize = 40;
+
+/// Characters of a match's `sentence` kept on each side of the match: a text
+/// without sentence punctuation is one sentence, and copying it whole into
+/// every match made the response grow with matches x text length.
+pub const SENTENCE_CHARS: usize = 100;
+
+/// The longest client-given value an error message repeats; longer ones, and
+/// any with characters beyond letters, digits, `-`, `_` and `.`, are not
+/// echoed, so an error body never carries a client's markup.
+const ECHO_CHARS: usize = 32;
 
 /// An error in LanguageTool's form: a status and a plain-text `Error: ...` body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,6 +93,20 @@ impl From<ApiError> for LtError {
             status: error.status(),
             message: error.problem().detail,
         }
+    }
+}
+
+/// `value` quoted for an error message, if it is short and plain; otherwise a
+/// placeholder (see [`ECHO_CHARS`]).
+fn echo(value: &str) -> String {
+    let plain = value.len() <= ECHO_CHARS
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if plain {
+        format!("'{value}'")
+    } else {
+        "the value given".to_string()
     }
 }
 
@@ -296,7 +321,8 @@ fn language(code: &str) -> Result<(&'static str, &'static str), LtError> {
         .ok_or_else(|| {
             let known: Vec<&str> = LANGUAGES.iter().map(|(_, long, _)| *long).collect();
             LtError::bad_request(format!(
-                "'{code}' is not a language code unspun checks: it finds spinning artifacts in English only. Supported language codes are: {}, auto",
+                "{} is not a language code unspun checks: it finds spinning artifacts in English only. Supported language codes are: {}, auto",
+                echo(code),
                 known.join(", ")
             ))
         })
@@ -467,6 +493,32 @@ fn context(text: &str, start: usize, end: usize) -> Context {
     }
 }
 
+/// The `sentence` of a match at `start..end`: its sentence among `ranges`
+/// (sorted, disjoint), found by binary search, cut to [`SENTENCE_CHARS`] on
+/// each side of the match; empty if the match is in no sentence.
+fn sentence_around<'t>(
+    text: &'t str,
+    ranges: &[(usize, usize)],
+    start: usize,
+    end: usize,
+) -> &'t str {
+    let i = ranges.partition_point(|&(_, e)| e <= start);
+    let Some(&(s, e)) = ranges.get(i).filter(|&&(s, _)| s <= start) else {
+        return "";
+    };
+    let from = text[s..start]
+        .char_indices()
+        .rev()
+        .nth(SENTENCE_CHARS - 1)
+        .map_or(s, |(i, _)| s + i);
+    let end = end.min(e);
+    let to = text[end..e]
+        .char_indices()
+        .nth(SENTENCE_CHARS)
+        .map_or(e, |(i, _)| end + i);
+    &text[from..to]
+}
+
 /// What a check request asks for, once its parameters are read.
 struct CheckPlan {
     text: Annotated,
@@ -492,7 +544,8 @@ fn plan(params: &BTreeMap<String, String>) -> Result<CheckPlan, LtError> {
         None | Some("default") | Some("picky") => {}
         Some(other) => {
             return Err(LtError::bad_request(format!(
-                "'level' must be 'default' or 'picky', not '{other}'"
+                "'level' must be 'default' or 'picky', not {}",
+                echo(other)
             )))
         }
     }
@@ -511,7 +564,8 @@ fn plan(params: &BTreeMap<String, String>) -> Result<CheckPlan, LtError> {
         Some("true") => true,
         Some(other) => {
             return Err(LtError::bad_request(format!(
-                "'enabledOnly' must be 'true' or 'false', not '{other}'"
+                "'enabledOnly' must be 'true' or 'false', not {}",
+                echo(other)
             )))
         }
     };
@@ -563,10 +617,7 @@ fn render(plan: &CheckPlan, spans: &[Span]) -> CheckResponse {
         .zip(units.chunks_exact(2))
         .map(|(&(span, start, end), u)| {
             let (id, description, category, category_name) = rule_of(span.kind);
-            let sentence = ranges
-                .iter()
-                .find(|&&(s, e)| s <= start && start < e)
-                .map_or("", |&(s, e)| &full[s..e]);
+            let sentence = sentence_around(full, &ranges, start, end);
             Match {
                 message: span.message.clone(),
                 short_message: match span.kind {
@@ -645,24 +696,43 @@ pub async fn check(State(state): State<AppState>, request: Request) -> Result<Re
     let limits = state.limits();
     let deadline = limits.deadline();
     let (parts, body) = request.into_parts();
-    let body = limits.read_body(&parts.headers, body, deadline).await?;
+    let (body, mut reservation) = limits.read_body(&parts.headers, body, deadline).await?;
+    let size = body.len() + parts.uri.query().map_or(0, str::len);
     let params = parameters(parts.uri.query(), &body)?;
+    drop(body);
     let plan = plan(&params)?;
+    drop(params);
     let (_, mut options) = RequestOptions::default().resolve(&state)?;
     options.include_fixed = false;
+    options.include_diff = false;
     options.allow.extend(plan.allow.iter().cloned());
-    let slot = limits.slots.try_take()?;
+    let slot = limits.admit(&mut reservation, size)?;
     let shared = state.clone();
     let response = limits
-        .run_blocking(slot, deadline, move || {
+        .run_blocking(slot, deadline, size, move |cancel| {
+            let timeout = || ApiError::CheckTimeout {
+                limit_ms: shared.limits().timeout_ms(),
+            };
             let report = shared
                 .checker()
-                .check_with(&plan.text.projected, &options)
-                .map_err(ApiError::from)?;
-            Ok::<_, ApiError>(render(&plan, &report.spans))
+                .check_cancellable(&plan.text.projected, &options, cancel)
+                .map_err(ApiError::from)?
+                .ok_or_else(timeout)?;
+            if cancel.is_cancelled() {
+                return Err(timeout());
+            }
+            let response = render(&plan, &report.spans);
+            Ok::<_, ApiError>(serde_json::to_vec(&response).expect("the response serializes"))
         })
         .await??;
-    Ok(json(&response))
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        Body::new(ReservedBody::new(response, reservation)),
+    )
+        .into_response())
 }
 
 /// `GET /v2/languages`: the English variants unspun checks.
@@ -732,6 +802,33 @@ mod tests {
         assert_eq!(a.projected, "ab cd\n\né");
         assert_eq!(a.to_full(3, 5), (6, 8));
         assert_eq!(a.to_full(7, 9), (11, 13));
+    }
+
+    #[test]
+    fn a_long_sentence_is_cut_around_the_match() {
+        let text = format!(
+            "Short one. {} arsenic {} end. Last.",
+            "x ".repeat(300),
+            "y ".repeat(300)
+        );
+        let ranges = sentences(&text);
+        let start = text.find("arsenic").unwrap();
+        let sentence = sentence_around(&text, &ranges, start, start + 7);
+        assert_eq!(sentence.chars().count(), 2 * SENTENCE_CHARS + 7);
+        assert!(sentence.contains("arsenic"));
+        let short = sentence_around(&text, &ranges, 0, 5);
+        assert_eq!(short, "Short one.");
+        let last = text.find("Last").unwrap();
+        assert_eq!(sentence_around(&text, &ranges, last, last + 4), "Last.");
+    }
+
+    #[test]
+    fn error_messages_echo_only_short_plain_values() {
+        assert_eq!(echo("de-DE"), "'de-DE'");
+        assert_eq!(echo("<script>alert(1)</script>"), "the value given");
+        assert_eq!(echo(&"a".repeat(ECHO_CHARS + 1)), "the value given");
+        let error = language("<b>x</b>").unwrap_err();
+        assert!(!error.message.contains('<'), "{}", error.message);
     }
 
     #[test]

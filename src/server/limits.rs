@@ -10,8 +10,17 @@
 //!   semaphore caps how many run at once; over the cap a request gets 503 with
 //!   `Retry-After` at once instead of waiting in an unbounded queue. A slot is taken
 //!   only once the body is in, so slow clients hold a connection but never a slot.
+//! - Cancellation: a check past its deadline is told to stop ([`Cancel`]) and
+//!   gives its slot back within one stage of its work, not when it would have
+//!   finished; so does a check whose client has gone.
+//! - Memory: every request reserves what it will hold from the
+//!   [`MemoryBudget`] before the work (see [`super::budget`]).
+//! - Writing: a connection whose client takes no part of the response for the
+//!   time limit is closed ([`super::io`]), which frees the response.
 
+use super::budget::{release_free_memory, MemoryBudget, Reservation, LARGE_TEXT};
 use super::problem::ApiError;
+use crate::Cancel;
 use axum::body::Body;
 use axum::http::{header, HeaderMap};
 use bytes::Bytes;
@@ -30,6 +39,8 @@ pub struct Limits {
     pub timeout: Duration,
     /// The check slots.
     pub slots: Slots,
+    /// The memory budget.
+    pub memory: MemoryBudget,
 }
 
 impl Limits {
@@ -43,13 +54,16 @@ impl Limits {
         self.timeout.as_millis().try_into().unwrap_or(u64::MAX)
     }
 
-    /// Reads a whole request body, refusing it past the size limit or the deadline.
+    /// Reads a whole request body, refusing it past the size limit or the
+    /// deadline, or when the memory budget cannot hold it. The body's memory is
+    /// reserved (its declared length, or the limit if chunked) before a byte of
+    /// it is read; the reservation comes back with the body.
     pub async fn read_body(
         &self,
         headers: &HeaderMap,
         body: Body,
         deadline: Instant,
-    ) -> Result<Bytes, ApiError> {
+    ) -> Result<(Bytes, Reservation), ApiError> {
         let too_large = ApiError::PayloadTooLarge {
             limit: self.max_body_bytes,
             what: "request body",
@@ -61,13 +75,17 @@ impl Limits {
         if declared.is_some_and(|len| len > self.max_body_bytes) {
             return Err(too_large);
         }
+        // A body without a length is chunked (up to the limit) or absent.
+        let chunked = headers.contains_key(header::TRANSFER_ENCODING);
+        let expected = declared.unwrap_or(if chunked { self.max_body_bytes } else { 0 });
+        let reservation = self.memory.reserve(expected)?;
         let limit = usize::try_from(self.max_body_bytes).unwrap_or(usize::MAX);
         let collect = Limited::new(body, limit).collect();
         match tokio::time::timeout_at(deadline, collect).await {
             Err(_elapsed) => Err(ApiError::RequestTimeout {
                 limit_ms: self.timeout_ms(),
             }),
-            Ok(Ok(collected)) => Ok(collected.to_bytes()),
+            Ok(Ok(collected)) => Ok((collected.to_bytes(), reservation)),
             Ok(Err(error)) if error.is::<LengthLimitError>() => Err(too_large),
             Ok(Err(error)) => Err(ApiError::InvalidRequest(format!(
                 "the request body could not be read: {error}"
@@ -75,22 +93,46 @@ impl Limits {
         }
     }
 
+    /// Takes a check slot and reserves the memory a check of `body_bytes`
+    /// needs on top of `reservation`, or refuses (503, or 413 if it could never
+    /// fit) before any work.
+    pub fn admit(
+        &self,
+        reservation: &mut Reservation,
+        body_bytes: usize,
+    ) -> Result<OwnedSemaphorePermit, ApiError> {
+        let slot = self.slots.try_take()?;
+        self.memory
+            .grow(reservation, MemoryBudget::check_cost(body_bytes as u64))?;
+        Ok(slot)
+    }
+
     /// Runs `work` on the blocking pool while holding `slot`, and waits for it
-    /// until `deadline`. The slot is released when the work ends, even if the
-    /// request has given up on it.
+    /// until `deadline`. `work` gets a [`Cancel`] that says stop from the
+    /// deadline on, or as soon as the request is given up (its client gone);
+    /// the slot is released when the work ends. `text_bytes` is the size of
+    /// what is checked: after a large text the freed memory goes back to the
+    /// system.
     pub async fn run_blocking<T, F>(
         &self,
         slot: OwnedSemaphorePermit,
         deadline: Instant,
+        text_bytes: usize,
         work: F,
     ) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce() -> T + Send + 'static,
+        F: FnOnce(&Cancel) -> T + Send + 'static,
     {
+        let cancel = Cancel::with_deadline(deadline.into_std());
+        // Raised when this future ends, however: answered, timed out or dropped.
+        let _stop_on_exit = CancelOnDrop(cancel.clone());
         let task = tokio::task::spawn_blocking(move || {
-            let result = work();
+            let result = work(&cancel);
             drop(slot);
+            if text_bytes >= LARGE_TEXT {
+                release_free_memory();
+            }
             result
         });
         match tokio::time::timeout_at(deadline, task).await {
@@ -104,6 +146,15 @@ impl Limits {
                 "the check was cancelled".into()
             })),
         }
+    }
+}
+
+/// Cancels its [`Cancel`] when dropped.
+struct CancelOnDrop(Cancel);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.cancel();
     }
 }
 
@@ -138,6 +189,16 @@ impl Slots {
             Ok(Ok(permit)) => Ok(permit),
             _ => Err(self.overloaded()),
         }
+    }
+
+    /// Slots free right now.
+    pub fn available(&self) -> usize {
+        self.semaphore.available_permits()
+    }
+
+    /// All slots, free or not.
+    pub fn max(&self) -> usize {
+        self.max
     }
 
     fn overloaded(&self) -> ApiError {

@@ -28,7 +28,9 @@
 //! ```
 
 pub mod batch;
+pub mod budget;
 pub mod config;
+pub mod io;
 pub mod languagetool;
 pub mod limits;
 pub mod problem;
@@ -92,6 +94,7 @@ impl AppState {
                     max_body_bytes: config.max_body_bytes,
                     timeout: config.timeout(),
                     slots: Slots::new(max_concurrent),
+                    memory: budget::MemoryBudget::new(config.max_memory_bytes),
                 },
                 dictionaries_json,
                 batch_parallelism,
@@ -153,7 +156,19 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
         .layer(CatchPanicLayer::custom(panic_to_problem))
         .layer(cors)
+        .layer(axum::middleware::from_fn(no_sniffing))
         .layer(axum::middleware::from_fn(trace::log_request))
+}
+
+/// Sets `X-Content-Type-Options: nosniff` on every response, so that no browser
+/// reads a plain-text error (which may quote a request) as HTML.
+async fn no_sniffing(request: Request, next: axum::middleware::Next) -> Response {
+    let mut response = next.run(request).await;
+    response.headers_mut().insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        header::HeaderValue::from_static("nosniff"),
+    );
+    response
 }
 
 async fn not_found(request: Request) -> ApiError {
@@ -212,7 +227,10 @@ pub async fn serve_on(
     serve_state_on(listener, state, config, shutdown).await
 }
 
-async fn serve_state_on(
+/// Like [`serve_on`], with a state made beforehand (so that the caller can
+/// watch its limits, e.g. the memory in use). `state` should be made from
+/// `config`.
+pub async fn serve_state_on(
     listener: tokio::net::TcpListener,
     state: AppState,
     config: ServeConfig,
@@ -246,6 +264,7 @@ async fn serve_state_on(
         // Small answers must not wait for Nagle's algorithm.
         let _ = stream.set_nodelay(true);
         let service = TowerToHyperService::new(app.clone());
+        let stream = io::WriteTimeout::new(io::ParseErrors::new(stream), config.timeout());
         let connection = http.serve_connection(TokioIo::new(stream), service);
         let connection = connections.watch(connection);
         tokio::spawn(async move {

@@ -84,6 +84,17 @@ pub enum ApiError {
         /// The maximum number of concurrent checks.
         max_concurrent: usize,
     },
+    /// The memory the request's check needs is reserved by requests in flight;
+    /// try again after `Retry-After` seconds.
+    OverMemoryBudget {
+        /// The bytes the request would reserve.
+        needed: u64,
+        /// The server's whole memory budget in bytes.
+        budget: u64,
+    },
+    /// The request is not HTTP the server can read; answered by the HTTP layer
+    /// before any handler, with 400, 414 or 431 ([`super::io::ParseErrors`]).
+    BadHttp(StatusCode),
     /// A bug: the server failed. The detail never includes the request's text.
     Internal(String),
 }
@@ -176,6 +187,30 @@ pub const PROBLEM_TYPES: &[ProblemType] = &[
         explanation: "Every check slot is busy. Retry after the number of seconds in the `Retry-After` header.",
     },
     ProblemType {
+        slug: "over-memory-budget",
+        title: "Over the memory budget",
+        status: StatusCode::SERVICE_UNAVAILABLE,
+        explanation: "The memory this request's check needs (about 96 times its body, see `needed_bytes`) is held by requests in flight, and the server refuses work it could not finish within its memory budget (`limit_bytes`, --max-memory-bytes) instead of running out of memory. Retry after the number of seconds in the `Retry-After` header, or send a shorter text.",
+    },
+    ProblemType {
+        slug: "malformed-http",
+        title: "Malformed HTTP request",
+        status: StatusCode::BAD_REQUEST,
+        explanation: "The request is not HTTP/1.1 the server can read: a bad request line, method, version or header. The connection is closed.",
+    },
+    ProblemType {
+        slug: "uri-too-long",
+        title: "URI too long",
+        status: StatusCode::URI_TOO_LONG,
+        explanation: "The request's URI is longer than the server reads. Send long texts in the body (POST), not in the query string. The connection is closed.",
+    },
+    ProblemType {
+        slug: "headers-too-large",
+        title: "Request headers too large",
+        status: StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+        explanation: "The request head (request line and headers) is over the server's limit of several hundred KB, or has more than 100 headers. The connection is closed.",
+    },
+    ProblemType {
         slug: "internal-error",
         title: "Internal server error",
         status: StatusCode::INTERNAL_SERVER_ERROR,
@@ -209,6 +244,9 @@ pub struct Problem {
     /// The time limit in milliseconds, for `request-timeout` and `check-timeout`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit_ms: Option<u64>,
+    /// The bytes the request would reserve, for `over-memory-budget`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub needed_bytes: Option<u64>,
 }
 
 impl ApiError {
@@ -227,6 +265,12 @@ impl ApiError {
             ApiError::RequestTimeout { .. } => "request-timeout",
             ApiError::CheckTimeout { .. } => "check-timeout",
             ApiError::Overloaded { .. } => "overloaded",
+            ApiError::OverMemoryBudget { .. } => "over-memory-budget",
+            ApiError::BadHttp(status) => match status.as_u16() {
+                414 => "uri-too-long",
+                431 => "headers-too-large",
+                _ => "malformed-http",
+            },
             ApiError::Internal(_) => "internal-error",
         }
     }
@@ -251,6 +295,7 @@ impl ApiError {
             option: None,
             limit_bytes: None,
             limit_ms: None,
+            needed_bytes: None,
         };
         problem.detail = match self {
             ApiError::MalformedJson(detail) | ApiError::InvalidRequest(detail) => detail.clone(),
@@ -287,6 +332,14 @@ impl ApiError {
             ApiError::Overloaded { max_concurrent } => format!(
                 "all {max_concurrent} check slots are busy; retry after {RETRY_AFTER_SECONDS} s"
             ),
+            ApiError::OverMemoryBudget { needed, budget } => {
+                problem.limit_bytes = Some(*budget);
+                problem.needed_bytes = Some(*needed);
+                format!(
+                    "the check needs {needed} bytes of the server's memory budget of {budget} bytes, which requests in flight hold; retry after {RETRY_AFTER_SECONDS} s"
+                )
+            }
+            ApiError::BadHttp(_) => kind.explanation.to_string(),
             ApiError::Internal(detail) => detail.clone(),
         };
         problem
@@ -348,7 +401,10 @@ impl IntoResponse for Problem {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let overloaded = matches!(self, ApiError::Overloaded { .. });
+        let overloaded = matches!(
+            self,
+            ApiError::Overloaded { .. } | ApiError::OverMemoryBudget { .. }
+        );
         let mut response = self.problem().into_response();
         if overloaded {
             response

@@ -6,13 +6,14 @@
 //! code points), and `diff` is left out unless asked for (editors apply spans; the
 //! diff is for people).
 
+use super::budget::{Reservation, ReservedBody};
 use super::limits::Limits;
 use super::problem::{problem_type, ApiError};
 use super::request::{parse_json, require_json};
 use super::AppState;
 use crate::report::{Report, Span, SpanKind, Verdict};
-use crate::text::OffsetUnit;
-use crate::{CheckOptions, Checker};
+use crate::text::{LineIndex, OffsetUnit};
+use crate::{Cancel, CheckOptions, Checker};
 use axum::body::Body;
 use axum::extract::{Path, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -218,10 +219,13 @@ pub struct SpanBody<'a> {
 impl<'a> ReportBody<'a> {
     /// Converts `report` on `text` into the API's form with offsets in `unit`.
     pub fn new(text: &str, report: &'a Report, unit: OffsetUnit) -> Self {
-        // start, end and line start of every span, converted in one pass.
+        // start, end and line start of every span, converted in one pass; the
+        // line starts come from one index, not a search back per span (which
+        // cost spans x line length on a long line).
+        let lines = (!report.spans.is_empty()).then(|| LineIndex::new(text));
         let mut bytes = Vec::with_capacity(report.spans.len() * 3);
         for span in &report.spans {
-            let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+            let line_start = lines.as_ref().map_or(0, |l| l.line_start(span.line));
             bytes.extend([span.start, span.end, line_start]);
         }
         let units = unit.convert_all(text, &bytes);
@@ -255,14 +259,21 @@ impl<'a> ReportBody<'a> {
 }
 
 /// Checks one text and serializes the API's report, appending to `out`.
+/// Gives up with the check-timeout error once `cancel` says so.
 pub fn check_into(
     out: &mut Vec<u8>,
-    checker: &Checker,
+    state: &AppState,
     text: &str,
     unit: OffsetUnit,
     options: &CheckOptions,
+    cancel: &Cancel,
 ) -> Result<(), ApiError> {
-    let report = checker.check_with(text, options)?;
+    let report = state
+        .checker()
+        .check_cancellable(text, options, cancel)?
+        .ok_or_else(|| ApiError::CheckTimeout {
+            limit_ms: state.limits().timeout_ms(),
+        })?;
     serde_json::to_writer(out, &ReportBody::new(text, &report, unit))
         .map_err(|e| ApiError::Internal(format!("the report could not be serialized: {e}")))
 }
@@ -279,25 +290,39 @@ pub fn json_response(body: Vec<u8>) -> Response {
         .into_response()
 }
 
+/// A `200 OK` with a JSON body that holds `reservation` until it is sent.
+pub fn reserved_json_response(body: Vec<u8>, reservation: Reservation) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        Body::new(ReservedBody::new(body, reservation)),
+    )
+        .into_response()
+}
+
 /// `POST /v1/check`: checks one text.
 pub async fn check(State(state): State<AppState>, request: Request) -> Result<Response, ApiError> {
     let limits: &Limits = state.limits();
     let deadline = limits.deadline();
     let (parts, body) = request.into_parts();
     require_json(&parts.headers)?;
-    let bytes = limits.read_body(&parts.headers, body, deadline).await?;
-    let slot = limits.slots.try_take()?;
+    let (bytes, mut reservation) = limits.read_body(&parts.headers, body, deadline).await?;
+    let slot = limits.admit(&mut reservation, bytes.len())?;
     let shared = state.clone();
+    let size = bytes.len();
     let body = limits
-        .run_blocking(slot, deadline, move || {
+        .run_blocking(slot, deadline, size, move |cancel| {
             let request: CheckRequest = parse_json(&bytes, OPTION_NAMES)?;
+            drop(bytes);
             let (unit, options) = request.options().resolve(&shared)?;
             let mut out = Vec::with_capacity(1024 + request.text.len() * 2);
-            check_into(&mut out, shared.checker(), &request.text, unit, &options)?;
+            check_into(&mut out, &shared, &request.text, unit, &options, cancel)?;
             Ok::<_, ApiError>(out)
         })
         .await??;
-    Ok(json_response(body))
+    Ok(reserved_json_response(body, reservation))
 }
 
 /// `GET /v1/dictionaries`: what the checker has loaded.

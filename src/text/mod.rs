@@ -14,7 +14,7 @@
 
 mod offsets;
 
-pub use offsets::{LineIndex, OffsetUnit};
+pub use offsets::{LineColumns, LineIndex, OffsetUnit};
 
 /// One word of the input.
 ///

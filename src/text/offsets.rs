@@ -105,6 +105,11 @@ impl LineIndex {
         (line, column)
     }
 
+    /// The byte offset where the 1-based `line` starts.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts[line - 1]
+    }
+
     /// The byte range of the 1-based `line`, without its line terminator.
     pub fn line_range(&self, text: &str, line: usize) -> std::ops::Range<usize> {
         let start = self.line_starts[line - 1];
@@ -119,11 +124,80 @@ impl LineIndex {
 /// The start of every line after the first: after each `\n`, and after each
 /// `\r` not followed by `\n` (old Mac OS line ends).
 fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes
-        .iter()
-        .enumerate()
-        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
-        .map(|(i, _)| i + 1)
+    memchr::memchr2_iter(b'\n', b'\r', bytes)
+        .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
+        .map(|i| i + 1)
+}
+
+/// Line and column of many offsets of one text in one forward pass.
+///
+/// [`LineIndex::line_column`] counts the code points from the line's start to
+/// the offset, so asking it for every span of a long line costs spans x line
+/// length (a 2 MB text on one line has thousands of spans). This cursor goes on
+/// from the offset it was last asked for: offsets asked in increasing order,
+/// as a report's spans are, cost one walk over the text in all. An offset
+/// before the last one is still answered right, from its line's start.
+///
+/// ```
+/// let text = "one\ntwo é three é four";
+/// let mut lines = unspun::text::LineColumns::new(text);
+/// assert_eq!(lines.line_column(4), (2, 1));
+/// assert_eq!(lines.line_column(10), (2, 6));
+/// assert_eq!(lines.line_column(20), (2, 15));
+/// assert_eq!(lines.line_column(0), (1, 1));
+/// ```
+#[derive(Debug, Clone)]
+pub struct LineColumns<'a> {
+    text: &'a str,
+    index: LineIndex,
+    /// The 1-based line of `at`.
+    line: usize,
+    /// The byte offset last asked for.
+    at: usize,
+    /// The 0-based column (in code points) of `at`.
+    column: usize,
+    /// Bytes walked over so far: the cost this type keeps linear.
+    walked: usize,
+}
+
+impl<'a> LineColumns<'a> {
+    /// A cursor at the start of `text`.
+    pub fn new(text: &'a str) -> Self {
+        LineColumns {
+            text,
+            index: LineIndex::new(text),
+            line: 1,
+            at: 0,
+            column: 0,
+            walked: 0,
+        }
+    }
+
+    /// The 1-based line and column (in code points) of `byte_offset`, which
+    /// must lie on a char boundary of the text.
+    pub fn line_column(&mut self, byte_offset: usize) -> (usize, usize) {
+        let line = self
+            .index
+            .line_starts
+            .partition_point(|&s| s <= byte_offset);
+        let start = self.index.line_starts[line - 1];
+        if line != self.line || byte_offset < self.at {
+            self.line = line;
+            self.at = start;
+            self.column = 0;
+        }
+        let walk = &self.text.as_bytes()[self.at..byte_offset];
+        // Code points are the bytes that do not continue a UTF-8 sequence.
+        self.column += walk.iter().filter(|&&b| (b as i8) >= -0x40).count();
+        self.walked += walk.len();
+        self.at = byte_offset;
+        (line, self.column + 1)
+    }
+
+    /// The index of the text's line starts.
+    pub fn index(&self) -> &LineIndex {
+        &self.index
+    }
 }
 
 #[cfg(test)]
@@ -140,6 +214,33 @@ mod tests {
                 assert_eq!(unit.convert(text, *o), c);
             }
         }
+    }
+
+    #[test]
+    fn line_columns_agree_with_the_line_index_in_any_order() {
+        let text = "a😀b\né東京 x\r\n\n🇫🇷 y z\nend";
+        let index = LineIndex::new(text);
+        let offsets: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+        let mut forward = LineColumns::new(text);
+        for &o in &offsets {
+            assert_eq!(forward.line_column(o), index.line_column(text, o), "{o}");
+        }
+        let mut backward = LineColumns::new(text);
+        for &o in offsets.iter().rev() {
+            assert_eq!(backward.line_column(o), index.line_column(text, o), "{o}");
+        }
+    }
+
+    #[test]
+    fn line_columns_walk_a_long_line_once_for_all_its_offsets() {
+        // One line of 200,000 bytes with a span every 10 bytes: asking for each
+        // from the line start would walk about 2 billion bytes.
+        let text = "word word ".repeat(20_000);
+        let mut lines = LineColumns::new(&text);
+        for o in (0..text.len()).step_by(10) {
+            assert_eq!(lines.line_column(o), (1, o + 1));
+        }
+        assert!(lines.walked <= text.len(), "walked {} bytes", lines.walked);
     }
 
     #[test]

@@ -168,6 +168,29 @@ impl TestServer {
         }
     }
 
+    /// Starts a server like [`TestServer::start`], and gives its state too,
+    /// so that a test can watch the limits (slots and memory in use).
+    pub async fn start_with_state(config: ServeConfig) -> (TestServer, AppState) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let state = AppState::new(checker(), &config);
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(unspun::server::serve_state_on(
+            listener,
+            state.clone(),
+            config,
+            async {
+                let _ = stopped.await;
+            },
+        ));
+        let server = TestServer {
+            addr,
+            stop: Some(stop),
+            task: Some(task),
+        };
+        (server, state)
+    }
+
     /// Sends the shutdown signal; the server finishes requests in flight.
     pub fn signal_shutdown(&mut self) {
         if let Some(stop) = self.stop.take() {
