@@ -6,6 +6,8 @@
 //! `tests/requirements.txt`) and a Java runtime; skipped with a message
 //! otherwise (`.ci/run` installs both).
 
+mod common;
+
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -56,8 +58,7 @@ fn missing_prerequisite() -> Option<String> {
 #[test]
 fn spark_pipe_job_scores_every_record_of_a_sharded_archive() {
     if let Some(why) = missing_prerequisite() {
-        eprintln!("skipping: {why}");
-        return;
+        return common::skip(&why);
     }
     let dir = tempfile::tempdir().unwrap();
     let shards = dir.path().join("archive");

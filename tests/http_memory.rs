@@ -6,6 +6,7 @@
 
 #![cfg(feature = "server")]
 
+mod common;
 mod http_common;
 
 use http_common::{config, post_json, TestServer};
@@ -23,8 +24,7 @@ fn peak_rss_kib() -> Option<u64> {
 #[tokio::test]
 async fn a_100_mb_upload_is_refused_with_413_and_memory_stays_flat() {
     let Some(_) = peak_rss_kib() else {
-        eprintln!("skipping: /proc/self/status has no VmHWM on this system");
-        return;
+        return common::skip("/proc/self/status has no VmHWM on this system");
     };
     let server = TestServer::start(config()).await;
     // Warm up: the checker, the runtime and a connection exist before measuring.

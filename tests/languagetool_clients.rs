@@ -5,6 +5,8 @@
 
 #![cfg(feature = "server")]
 
+mod common;
+
 use std::io::Read;
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
@@ -57,11 +59,10 @@ fn language_tool_python_and_pylanguagetool_read_unspun_answers() {
         .status()
         .is_ok_and(|s| s.success());
     if !has_clients {
-        eprintln!(
-            "skipping: the LanguageTool clients are not installed \
-             (python3 -m venv .venv && .venv/bin/pip install -r tests/requirements.txt)"
+        return common::skip(
+            "the LanguageTool clients are not installed \
+             (python3 -m venv .venv && .venv/bin/pip install -r tests/requirements.txt)",
         );
-        return;
     }
     let port = free_port();
     let mut server = Server(
@@ -82,7 +83,7 @@ fn language_tool_python_and_pylanguagetool_read_unspun_answers() {
     if seed.is_file() {
         command.arg(&seed);
     } else {
-        eprintln!("skipping the seed-article correct() check: ../shared not found");
+        common::skip("the seed-article correct() check: ../shared not found (the rest ran)");
     }
     let output = command.output().expect("python runs");
     let report = format!(

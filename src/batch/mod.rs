@@ -14,8 +14,10 @@
 //!   writer thread puts the results out **in input order**; the records in flight
 //!   are capped by the memory they need ([`BatchOptions::memory_budget`]), so
 //!   memory stays bounded whatever the archive size;
-//! - [`output`] writes JSON Lines or CSV, flushes regularly, syncs at the end, and
-//!   on resume reads back what an earlier run completed (discarding a torn tail);
+//! - [`output`] writes JSON Lines or CSV, flushes regularly, syncs at the end,
+//!   locks the output file, and refuses an output that is one of the inputs;
+//! - [`resume`] reads back what an earlier run completed (discarding a torn
+//!   tail), by record position ([`Position`]), never by id;
 //! - [`summary`] counts documents by verdict, errors by kind, throughput, the most
 //!   frequent artifacts and the worst documents.
 //!
@@ -35,16 +37,20 @@
 pub mod output;
 pub mod pipeline;
 pub mod record;
+pub mod resume;
 pub mod source;
 pub mod summary;
 
-pub use output::{OutputFormat, OutputSink};
+pub use output::{refuse_output_among_inputs, OutputFormat, OutputSink};
 pub use pipeline::{run, Progress};
-pub use record::{BatchRecord, RecordError, TopSpan};
+pub use record::{BatchRecord, Position, RecordError, TopSpan};
+pub use resume::{Completed, ResumeState};
 pub use source::{Input, InputFormat};
 pub use summary::Summary;
 
 use crate::CheckOptions;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 
 /// Default cap on the size of one text ([`BatchOptions::max_bytes`]): 2 MB.
 ///
@@ -85,6 +91,10 @@ pub struct BatchOptions {
     /// Thresholds, allowlist and dictionary selection for each check. `fixed`
     /// and `diff` are never computed in batch mode.
     pub check: CheckOptions,
+    /// When set (by a Ctrl-C handler, say), the run stops reading at the next
+    /// record, writes every record already read, and returns a summary with
+    /// [`Summary::interrupted`] set: the output is whole and resumable.
+    pub stop: Option<Arc<AtomicBool>>,
 }
 
 impl Default for BatchOptions {
@@ -99,6 +109,7 @@ impl Default for BatchOptions {
             max_bytes: DEFAULT_MAX_BYTES,
             memory_budget: DEFAULT_MEMORY_BUDGET,
             check: CheckOptions::default(),
+            stop: None,
         }
     }
 }

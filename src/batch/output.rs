@@ -6,17 +6,23 @@
 //! loses at most the records of its last fraction of a second, and at worst the
 //! file ends in a torn line.
 //!
-//! [`OutputSink::resume`] reads such a file back: it collects the ids of the
-//! complete records, cuts the file after the last one that parses (a torn or
-//! garbled tail is discarded and redone) and appends from there. A file whose
-//! first complete line is not an unspun record is never touched.
+//! [`OutputSink::resume`] reads such a file back ([`super::resume`]): it collects
+//! the positions of the complete records, cuts the file after the last one that
+//! parses (a torn or garbled tail is discarded and redone) and appends from
+//! there. A file whose first complete line is not an unspun record is never
+//! touched.
+//!
+//! Two guards keep a run from destroying data: the output file is locked while
+//! a run writes it (a second run is refused), and an output that is one of the
+//! inputs, under any name (a symbolic or hard link), is refused before it is
+//! opened ([`refuse_output_among_inputs`]).
 
 use super::record::BatchRecord;
-use super::source::io_reason;
+use super::resume::{scan_complete, Completed, ResumeState};
+use super::source::{io_reason, Input};
 use super::BatchError;
 use std::fs::{File, OpenOptions};
-use std::hash::{Hash, Hasher};
-use std::io::{self, BufRead, BufReader, BufWriter, Seek, SeekFrom, Write};
+use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 use std::path::Path;
 use std::time::Duration;
 
@@ -34,7 +40,7 @@ pub enum OutputFormat {
 }
 
 /// The CSV output's columns.
-pub const CSV_HEADER: &str = "id,title,link,score,verdict,words,spans,top,error";
+pub const CSV_HEADER: &str = "id,title,link,score,verdict,words,spans,top,error,input,record";
 
 impl OutputFormat {
     /// Serialises `record` as one line, line break included. CSV fields never
@@ -74,6 +80,8 @@ impl OutputFormat {
                     number(record.spans),
                     top,
                     record.error.clone().unwrap_or_default(),
+                    record.input.clone(),
+                    record.record.to_string(),
                 ];
                 let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
                 writer
@@ -86,7 +94,7 @@ impl OutputFormat {
 }
 
 /// `text` with line breaks turned into spaces (CSV output keeps one record per line).
-fn single_line(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn single_line(text: &str) -> std::borrow::Cow<'_, str> {
     if text.contains(['\n', '\r']) {
         text.replace(['\n', '\r'], " ").into()
     } else {
@@ -94,75 +102,102 @@ fn single_line(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// The ids already complete in an output file, as 128-bit hashes (16 bytes per
-/// id however long the ids are; a false match is a 1 in 2^100 event even for
-/// billions of ids).
-#[derive(Debug, Clone, Default)]
-pub struct CompletedIds {
-    keys: Vec<u128>,
-    csv: bool,
-}
-
-fn id_key(id: &str) -> u128 {
-    let half = |salt: u8| {
-        let mut h = std::hash::DefaultHasher::new();
-        salt.hash(&mut h);
-        id.hash(&mut h);
-        h.finish()
+/// Refuses an `output` that is one of the `inputs` (compared by device and
+/// inode, so a symbolic or hard link to an input is caught too), or a document
+/// file inside an input directory tree (the run would read its own results).
+/// Call it before [`OutputSink::create`] or [`OutputSink::resume`]: those open
+/// and may truncate the file.
+pub fn refuse_output_among_inputs(output: &Path, inputs: &[Input]) -> Result<(), BatchError> {
+    let refuse = |what: String| BatchError::Output {
+        target: output.display().to_string(),
+        reason: format!(
+            "{what}; writing the results there would destroy it; choose another --output"
+        ),
     };
-    (u128::from(half(1)) << 64) | u128::from(half(2))
-}
-
-impl CompletedIds {
-    fn new(mut keys: Vec<u128>, format: OutputFormat) -> Self {
-        keys.sort_unstable();
-        keys.dedup();
-        CompletedIds {
-            keys,
-            csv: format == OutputFormat::Csv,
-        }
-    }
-
-    /// Whether the record `id` is already complete.
-    pub fn contains(&self, id: &str) -> bool {
-        if self.keys.is_empty() {
-            return false;
-        }
-        let key = if self.csv {
-            id_key(&single_line(id))
-        } else {
-            id_key(id)
+    let Ok(meta) = std::fs::metadata(output) else {
+        // No such file yet: it can only clash by being inside an input tree.
+        return refuse_inside_tree(output, inputs).map_err(refuse);
+    };
+    for input in inputs {
+        let same = match input {
+            Input::Path(path) => std::fs::metadata(path).is_ok_and(|m| same_file(&m, &meta)),
+            Input::Stdin => stdin_metadata().is_some_and(|m| same_file(&m, &meta)),
         };
-        self.keys.binary_search(&key).is_ok()
+        if same {
+            return Err(refuse(format!("is the input {}", input.name())));
+        }
     }
-
-    /// How many distinct ids are complete.
-    pub fn len(&self) -> usize {
-        self.keys.len()
-    }
-
-    /// Whether no id is complete.
-    pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
-    }
+    refuse_inside_tree(output, inputs).map_err(refuse)
 }
 
-/// What resuming found in the output file.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ResumeState {
-    /// Complete records kept.
-    pub complete: u64,
-    /// Bytes of torn or unreadable tail cut off.
-    pub discarded_bytes: u64,
+fn refuse_inside_tree(output: &Path, inputs: &[Input]) -> Result<(), String> {
+    if !super::source::is_document(output) {
+        return Ok(());
+    }
+    let (Some(parent), Some(name)) = (output.parent(), output.file_name()) else {
+        return Ok(());
+    };
+    let parent = if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    };
+    let Ok(resolved) = parent.canonicalize().map(|p| p.join(name)) else {
+        return Ok(());
+    };
+    for input in inputs {
+        if let Input::Path(path) = input {
+            if path.is_dir()
+                && path
+                    .canonicalize()
+                    .is_ok_and(|root| resolved.starts_with(root))
+            {
+                return Err(format!(
+                    "is a document file inside the input tree {}",
+                    input.name()
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.dev() == b.dev() && a.ino() == b.ino()
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &std::fs::Metadata, _: &std::fs::Metadata) -> bool {
+    false
+}
+
+/// What standard input is, when it is a file (`< archive.jsonl`).
+#[cfg(unix)]
+fn stdin_metadata() -> Option<std::fs::Metadata> {
+    use std::os::fd::AsFd;
+    let fd = io::stdin().as_fd().try_clone_to_owned().ok()?;
+    File::from(fd).metadata().ok()
+}
+
+#[cfg(not(unix))]
+fn stdin_metadata() -> Option<std::fs::Metadata> {
+    None
 }
 
 /// Where result records go: standard output or a file, in one format.
+///
+/// A file is held under an exclusive advisory lock (`flock`) for as long as the
+/// sink lives, so a second run on the same output is refused instead of
+/// interleaving its records with the first one's.
 pub struct OutputSink {
     target: String,
     format: OutputFormat,
     writer: BufWriter<Box<dyn Write>>,
     file: Option<File>,
-    completed: CompletedIds,
+    completed: Completed,
+    earlier_ids: Vec<u64>,
     resumed: ResumeState,
 }
 
@@ -175,6 +210,45 @@ fn output_error(path: &Path, e: &io::Error) -> BatchError {
     }
 }
 
+/// Opens `path` for reading and writing without truncating it, and takes the
+/// exclusive lock that says a run is writing it.
+fn open_locked(path: &Path) -> Result<File, BatchError> {
+    let file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .map_err(|e| output_error(path, &e))?;
+    match lock_exclusive(&file) {
+        Ok(()) => Ok(file),
+        Err(e) if e.kind() == io::ErrorKind::WouldBlock => Err(BatchError::Output {
+            target: path.display().to_string(),
+            reason: "another unspun batch run is writing this file; wait for it to end \
+                     (then --resume finishes its work) or stop it first"
+                .into(),
+        }),
+        Err(e) => Err(BatchError::Output {
+            target: path.display().to_string(),
+            reason: format!("cannot lock: {}", io_reason(&e)),
+        }),
+    }
+}
+
+/// Takes an exclusive `flock` on `file` without waiting (`WouldBlock` when
+/// another open file holds one). Released when the last handle closes.
+#[cfg(unix)]
+fn lock_exclusive(file: &File) -> io::Result<()> {
+    use rustix::fs::{flock, FlockOperation};
+    flock(file, FlockOperation::NonBlockingLockExclusive).map_err(io::Error::from)
+}
+
+/// No advisory lock on this platform.
+#[cfg(not(unix))]
+fn lock_exclusive(_: &File) -> io::Result<()> {
+    Ok(())
+}
+
 impl OutputSink {
     /// Writes to standard output.
     pub fn stdout(format: OutputFormat) -> Self {
@@ -183,51 +257,47 @@ impl OutputSink {
             Box::new(io::stdout()),
             None,
             format,
-            CompletedIds::default(),
             ResumeState::default(),
             true,
         )
     }
 
     /// Creates `path` for a new run. An existing non-empty file is refused
-    /// unless `overwrite` is set: it is likely an interrupted run to resume.
+    /// unless `overwrite` is set: it is likely an interrupted run to resume. A
+    /// file another run is writing is refused, before anything is truncated.
+    /// Call [`refuse_output_among_inputs`] first: this cannot know the inputs.
     pub fn create(path: &Path, format: OutputFormat, overwrite: bool) -> Result<Self, BatchError> {
-        if !overwrite && std::fs::metadata(path).is_ok_and(|meta| meta.len() > 0) {
+        let file = open_locked(path)?;
+        let length = file.metadata().map_err(|e| output_error(path, &e))?.len();
+        if !overwrite && length > 0 {
             return Err(BatchError::Output {
                 target: path.display().to_string(),
                 reason: "already exists; pass --resume to finish that run, or --overwrite to start again"
                     .into(),
             });
         }
-        let file = File::create(path).map_err(|e| output_error(path, &e))?;
+        file.set_len(0).map_err(|e| output_error(path, &e))?;
         let writer = file.try_clone().map_err(|e| output_error(path, &e))?;
         Ok(Self::new(
             path.display().to_string(),
             Box::new(writer),
             Some(file),
             format,
-            CompletedIds::default(),
             ResumeState::default(),
             true,
         ))
     }
 
     /// Opens `path` to finish an interrupted run (or starts it if absent): keeps
-    /// the complete records, cuts a torn or garbled tail, and appends.
+    /// the complete records, cuts a torn or garbled tail, and appends. A file
+    /// another run is writing is refused.
     pub fn resume(path: &Path, format: OutputFormat) -> Result<Self, BatchError> {
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(path)
-            .map_err(|e| output_error(path, &e))?;
-        let length = file.metadata().map_err(|e| output_error(path, &e))?.len();
+        let mut file = open_locked(path)?;
         let scan = scan_complete(&file, format).map_err(|reason| BatchError::Output {
             target: path.display().to_string(),
             reason,
         })?;
-        if scan.keep < length {
+        if scan.keep < scan.end {
             file.set_len(scan.keep)
                 .map_err(|e| output_error(path, &e))?;
             file.sync_all().map_err(|e| output_error(path, &e))?;
@@ -236,18 +306,20 @@ impl OutputSink {
             .map_err(|e| output_error(path, &e))?;
         let writer = file.try_clone().map_err(|e| output_error(path, &e))?;
         let resumed = ResumeState {
-            complete: scan.ids.len() as u64,
-            discarded_bytes: length - scan.keep,
+            complete: scan.records,
+            discarded_bytes: scan.end - scan.keep,
         };
-        Ok(Self::new(
+        let mut sink = Self::new(
             path.display().to_string(),
             Box::new(writer),
             Some(file),
             format,
-            CompletedIds::new(scan.ids, format),
             resumed,
             !scan.has_header,
-        ))
+        );
+        sink.completed = scan.completed;
+        sink.earlier_ids = scan.ids;
+        Ok(sink)
     }
 
     fn new(
@@ -255,7 +327,6 @@ impl OutputSink {
         writer: Box<dyn Write>,
         file: Option<File>,
         format: OutputFormat,
-        completed: CompletedIds,
         resumed: ResumeState,
         needs_header: bool,
     ) -> Self {
@@ -269,7 +340,8 @@ impl OutputSink {
             format,
             writer,
             file,
-            completed,
+            completed: Completed::new(format),
+            earlier_ids: Vec::new(),
             resumed,
         }
     }
@@ -279,15 +351,18 @@ impl OutputSink {
         self.format
     }
 
-    /// The ids an earlier run completed (empty unless resuming).
-    pub fn completed(&self) -> &CompletedIds {
+    /// The records an earlier run completed, by position (empty unless resuming).
+    pub fn completed(&self) -> &Completed {
         &self.completed
     }
 
-    /// Moves the completed ids out (the workers share them while the writer
-    /// holds the sink).
-    pub(crate) fn take_completed(&mut self) -> CompletedIds {
-        std::mem::take(&mut self.completed)
+    /// Moves the completed positions and the earlier records' id hashes out
+    /// (the reader and the summary use them while the writer holds the sink).
+    pub(crate) fn take_completed(&mut self) -> (Completed, Vec<u64>) {
+        (
+            std::mem::take(&mut self.completed),
+            std::mem::take(&mut self.earlier_ids),
+        )
     }
 
     /// What resuming found.
@@ -324,86 +399,4 @@ impl OutputSink {
         }
         Ok(())
     }
-}
-
-struct Scan {
-    ids: Vec<u128>,
-    keep: u64,
-    has_header: bool,
-}
-
-/// Reads an output file: the keys of its complete records, and the length up to
-/// the end of the last one (everything after is torn or garbled).
-fn scan_complete(file: &File, format: OutputFormat) -> Result<Scan, String> {
-    let mut reader = BufReader::with_capacity(WRITE_BUFFER, file);
-    let mut scan = Scan {
-        ids: Vec::new(),
-        keep: 0,
-        has_header: false,
-    };
-    let mut line = Vec::new();
-    let mut offset = 0u64;
-    let mut first = true;
-    loop {
-        line.clear();
-        let n = reader
-            .read_until(b'\n', &mut line)
-            .map_err(|e| io_reason(&e))?;
-        if n == 0 || line.last() != Some(&b'\n') {
-            return Ok(scan); // the end, or a torn last line
-        }
-        let body = &line[..n - 1];
-        let id = match format {
-            OutputFormat::Jsonl => json_record_id(body),
-            OutputFormat::Csv if first => {
-                if body.strip_suffix(b"\r").unwrap_or(body) != CSV_HEADER.as_bytes() {
-                    return Err(format!(
-                        "does not start with the CSV header of unspun batch output (`{CSV_HEADER}`); not touching it"
-                    ));
-                }
-                scan.has_header = true;
-                first = false;
-                offset += n as u64;
-                scan.keep = offset;
-                continue;
-            }
-            OutputFormat::Csv => csv_record_id(body),
-        };
-        match id {
-            Some(id) => scan.ids.push(id_key(&id)),
-            None if first => {
-                return Err(format!(
-                    "its first line is not a {} record of unspun batch; not touching it",
-                    match format {
-                        OutputFormat::Jsonl => "JSON Lines",
-                        OutputFormat::Csv => "CSV",
-                    }
-                ))
-            }
-            None => return Ok(scan), // garbled: redo everything from here
-        }
-        first = false;
-        offset += n as u64;
-        scan.keep = offset;
-    }
-}
-
-fn json_record_id(line: &[u8]) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct Complete {
-        id: String,
-        error: Option<String>,
-        verdict: Option<serde_json::Value>,
-    }
-    let record: Complete = serde_json::from_slice(line).ok()?;
-    // A record is complete when it is scored or says why not.
-    (record.error.is_some() || record.verdict.is_some()).then_some(record.id)
-}
-
-fn csv_record_id(line: &[u8]) -> Option<String> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(line);
-    let record = reader.records().next()?.ok()?;
-    (record.len() == CSV_HEADER.split(',').count()).then(|| record[0].to_string())
 }

@@ -17,9 +17,10 @@
 //! and the output of a run is the same whatever the number of jobs.
 
 use super::output::{OutputSink, FLUSH_INTERVAL};
-use super::record::{BatchRecord, Document, RecordError};
+use super::record::{BatchRecord, Document, Position, RecordError};
+use super::resume::Completed;
 use super::source::{self, Input, InputFormat, Raw, ReadCounters};
-use super::summary::{RecordStats, Scored, Summary, SummaryBuilder};
+use super::summary::{RecordStats, RunFacts, Scored, Summary, SummaryBuilder};
 use super::{BatchError, BatchOptions};
 use crate::Checker;
 use crossbeam_channel::{bounded, unbounded, Receiver, RecvTimeoutError};
@@ -87,6 +88,7 @@ struct Job {
     seq: u64,
     cost: usize,
     input: usize,
+    position: Position,
     raw: Raw,
 }
 
@@ -104,10 +106,13 @@ struct Done {
 struct ReaderReport {
     input_errors: Vec<String>,
     ignored_items: u64,
+    blank_lines: u64,
+    interrupted: bool,
 }
 
 /// Scores every record of `inputs` and writes one result record per input
-/// record to `sink`, skipping the ids `sink` already holds. `progress` is
+/// record to `sink`, skipping the records (by position) `sink` already holds.
+/// `progress` is
 /// called from the calling thread about every 200 ms and once at the end.
 ///
 /// Fails on invalid options, unreadable inputs (before anything is written) and
@@ -144,29 +149,64 @@ pub fn run(
     let counters = ReadCounters::default();
     let (job_tx, job_rx) = bounded::<Job>(jobs * 4);
     let (done_tx, done_rx) = unbounded::<Done>();
-    let mut summary = SummaryBuilder::default();
-    let completed = sink.take_completed();
+    let (completed, earlier_ids) = sink.take_completed();
+    refuse_other_inputs(&completed, inputs)?;
+    let mut summary = SummaryBuilder::with_earlier_ids(earlier_ids);
     let format = sink.format();
 
     let (written, reader_report) = std::thread::scope(|scope| {
         let reader = {
             let (budget, counters, formats, prefixes) = (&budget, &counters, &formats, &prefixes);
+            let (completed, skipped_tx) = (&completed, done_tx.clone());
             scope.spawn(move || {
                 let mut report = ReaderReport {
                     input_errors: Vec::new(),
                     ignored_items: 0,
+                    blank_lines: 0,
+                    interrupted: false,
+                };
+                let stopped = || {
+                    options
+                        .stop
+                        .as_ref()
+                        .is_some_and(|s| s.load(Ordering::Relaxed))
                 };
                 let mut seq = 0u64;
                 for (index, input) in inputs.iter().enumerate() {
+                    let name = input.name();
+                    let mut ordinal = 0u64;
                     let mut open = true;
+                    let mut interrupted = false;
                     let mut emit = |raw: Raw| {
+                        if stopped() {
+                            interrupted = true;
+                            open = false;
+                            return false;
+                        }
+                        ordinal += 1;
+                        if completed.contains(&name, ordinal) {
+                            // Done by an earlier run: the writer only counts it.
+                            let done = Done {
+                                seq,
+                                cost: 0,
+                                outcome: Outcome::Skipped,
+                            };
+                            seq += 1;
+                            open = skipped_tx.send(done).is_ok();
+                            return open;
+                        }
                         let cost = raw.cost();
+                        let position = Position {
+                            input: name.clone(),
+                            record: ordinal,
+                        };
                         open = budget.acquire(cost)
                             && job_tx
                                 .send(Job {
                                     seq,
                                     cost,
                                     input: index,
+                                    position,
                                     raw,
                                 })
                                 .is_ok();
@@ -182,33 +222,33 @@ pub fn run(
                         &mut emit,
                     );
                     match result {
-                        Ok(r) => report.ignored_items += r.ignored_items,
-                        Err(reason) => report
-                            .input_errors
-                            .push(format!("{}: {reason}", input.name())),
+                        Ok(r) => {
+                            report.ignored_items += r.ignored_items;
+                            report.blank_lines += r.blank_lines;
+                        }
+                        Err(reason) => report.input_errors.push(format!("{name}: {reason}")),
+                    }
+                    if interrupted || (!open && stopped()) {
+                        report.interrupted = true;
                     }
                     if !open {
                         break;
                     }
                 }
+                drop(skipped_tx);
                 report
             })
         };
         for _ in 0..jobs {
             let (job_rx, done_tx, check, prefixes) =
                 (job_rx.clone(), done_tx.clone(), &check, &prefixes);
-            let completed = &completed;
             scope.spawn(move || {
                 for job in job_rx {
                     let document = source::decode(job.raw, options, prefixes[job.input].as_deref());
-                    let outcome = if completed.contains(&document.id) {
-                        Outcome::Skipped
-                    } else {
-                        let (record, stats) = score(checker, check, options, document);
-                        Outcome::Written {
-                            line: format.line(&record),
-                            stats,
-                        }
+                    let (record, stats) = score(checker, check, options, document, &job.position);
+                    let outcome = Outcome::Written {
+                        line: format.line(&record),
+                        stats,
                     };
                     let done = Done {
                         seq: job.seq,
@@ -249,9 +289,40 @@ pub fn run(
         started.elapsed().as_secs_f64(),
         counters.decoded.load(Ordering::Relaxed),
         jobs,
-        reader_report.input_errors,
-        reader_report.ignored_items,
+        RunFacts {
+            input_errors: reader_report.input_errors,
+            ignored_items: reader_report.ignored_items,
+            blank_lines: reader_report.blank_lines,
+            interrupted: reader_report.interrupted,
+        },
     ))
+}
+
+/// Refuses to resume an output that holds records of an input not given now:
+/// records are matched by input name and ordinal, so a renamed or missing
+/// input would have every record written again.
+fn refuse_other_inputs(completed: &Completed, inputs: &[Input]) -> Result<(), BatchError> {
+    let names: Vec<String> = inputs.iter().map(Input::name).collect();
+    let mut other: Vec<&str> = completed
+        .inputs()
+        .filter(|i| !names.iter().any(|n| n == i))
+        .collect();
+    if other.is_empty() {
+        return Ok(());
+    }
+    other.sort_unstable();
+    Err(BatchError::Output {
+        target: "--resume".into(),
+        reason: format!(
+            "the output holds records of {}, which the inputs now given do not name; \
+             resume with the inputs of the first run, named the same way",
+            other
+                .iter()
+                .map(|i| format!("`{i}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    })
 }
 
 /// Checks one document and builds its result record and summary facts.
@@ -260,10 +331,11 @@ fn score(
     check: &crate::CheckOptions,
     options: &BatchOptions,
     document: Document,
+    position: &Position,
 ) -> (BatchRecord, RecordStats) {
     let text = match &document.text {
         Ok(text) => text,
-        Err(error) => return failed(&document, error),
+        Err(error) => return failed(&document, position, error),
     };
     // Markup by source: files of a directory tree by their extension, WordPress
     // posts (which carry a permalink) as HTML; an explicit setting wins.
@@ -288,20 +360,20 @@ fn score(
     };
     let report = match catch_unwind(AssertUnwindSafe(|| checker.check_with(text, check))) {
         Ok(Ok(report)) => report,
-        Ok(Err(e)) => return failed(&document, &RecordError::Internal(e.to_string())),
+        Ok(Err(e)) => return failed(&document, position, &RecordError::Internal(e.to_string())),
         Err(panic) => {
             let why = panic
                 .downcast_ref::<String>()
                 .cloned()
                 .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
                 .unwrap_or_else(|| "panic".into());
-            return failed(&document, &RecordError::Internal(why));
+            return failed(&document, position, &RecordError::Internal(why));
         }
     };
     if text.len() >= LARGE_TEXT {
         release_free_memory();
     }
-    let record = BatchRecord::scored(&document, &report, options.top, options.all_spans);
+    let record = BatchRecord::scored(&document, position, &report, options.top, options.all_spans);
     let stats = RecordStats {
         id: document.id,
         text_bytes: text.len() as u64,
@@ -345,9 +417,13 @@ fn release_free_memory() {
     }
 }
 
-fn failed(document: &Document, error: &RecordError) -> (BatchRecord, RecordStats) {
+fn failed(
+    document: &Document,
+    position: &Position,
+    error: &RecordError,
+) -> (BatchRecord, RecordStats) {
     (
-        BatchRecord::failed(document, error),
+        BatchRecord::failed(document, position, error),
         RecordStats {
             id: document.id.clone(),
             text_bytes: 0,

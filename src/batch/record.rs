@@ -105,13 +105,31 @@ impl From<&Span> for TopSpan {
     }
 }
 
+/// Where a record comes from: the input as named on the command line and the
+/// record's 1-based ordinal in it (the n-th JSON line that is not blank, CSV
+/// row, file of the tree in name order, or post). This, not the document id,
+/// identifies a record when a run is resumed: archives repeat ids, and an id is
+/// only data.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Position {
+    /// The input's name ([`Input::name`](super::Input::name)).
+    pub input: String,
+    /// 1-based ordinal of the record in its input.
+    pub record: u64,
+}
+
 /// The result written for one input record. Scored records have `error: null`;
 /// the others have `score`, `verdict`, `words` and `spans` null and say why in
 /// `error`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BatchRecord {
-    /// The document id.
+    /// The document id, as the archive gives it (ids may repeat).
     pub id: String,
+    /// The input the record comes from.
+    pub input: String,
+    /// The record's 1-based ordinal in its input: with `input`, what resuming
+    /// goes by.
+    pub record: u64,
     /// The post title (WordPress exports only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -135,7 +153,13 @@ pub struct BatchRecord {
 impl BatchRecord {
     /// The record for a scored document, listing `top` spans (most confident
     /// first, then in text order) or every span in text order when `all` is set.
-    pub fn scored(document: &Document, report: &Report, top: usize, all: bool) -> Self {
+    pub fn scored(
+        document: &Document,
+        position: &Position,
+        report: &Report,
+        top: usize,
+        all: bool,
+    ) -> Self {
         let listed: Vec<TopSpan> = if all {
             report.spans.iter().map(TopSpan::from).collect()
         } else {
@@ -149,6 +173,8 @@ impl BatchRecord {
         };
         BatchRecord {
             id: document.id.clone(),
+            input: position.input.clone(),
+            record: position.record,
             title: document.title.clone(),
             link: document.link.clone(),
             score: Some(report.score),
@@ -161,9 +187,11 @@ impl BatchRecord {
     }
 
     /// The record for a document that could not be scored.
-    pub fn failed(document: &Document, error: &RecordError) -> Self {
+    pub fn failed(document: &Document, position: &Position, error: &RecordError) -> Self {
         BatchRecord {
             id: document.id.clone(),
+            input: position.input.clone(),
+            record: position.record,
             title: document.title.clone(),
             link: document.link.clone(),
             score: None,

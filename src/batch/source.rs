@@ -316,11 +316,15 @@ pub struct CsvColumns {
 pub struct InputReport {
     /// WordPress items that are neither posts nor pages (attachments, menu items...).
     pub ignored_items: u64,
+    /// Lines of a JSON Lines input that are empty or only white space: they
+    /// yield no record, and are counted so that no line goes unaccounted.
+    pub blank_lines: u64,
 }
 
 /// Reads `input` to its end, handing each raw record to `emit` (which returns
-/// false to stop early). Fails when the input cannot be read to its end; the
-/// records before the failure have been emitted.
+/// false to stop early). Fails when the input cannot be read to its end (a read
+/// error, a truncated compressed stream, or a file that shrank while it was
+/// read); the records before the failure have been emitted.
 pub fn read(
     input: &Input,
     format: InputFormat,
@@ -337,12 +341,37 @@ pub fn read(
             read_dir(root, options, prefix, counters, emit)
         }
         format => {
+            // The file as opened, to tell afterwards whether it shrank.
+            let opened = match input {
+                Input::Path(path) => {
+                    let file = File::open(path).map_err(|e| io_reason(&e))?;
+                    let length = file.metadata().map_err(|e| io_reason(&e))?.len();
+                    Some((file, length))
+                }
+                Input::Stdin => None,
+            };
             let reader = open(input, counters).map_err(|e| io_reason(&e))?;
-            match format {
-                InputFormat::Csv => read_csv(reader, options, emit),
-                InputFormat::Wxr => read_wxr(reader, options, prefix, emit),
-                _ => read_jsonl(reader, options, emit),
+            let mut stopped = false;
+            let mut emit = |raw: Raw| {
+                let more = emit(raw);
+                stopped |= !more;
+                more
+            };
+            let report = match format {
+                InputFormat::Csv => read_csv(reader, options, &mut emit),
+                InputFormat::Wxr => read_wxr(reader, options, prefix, &mut emit),
+                _ => read_jsonl(reader, options, &mut emit),
+            }?;
+            if let (Some((file, length)), false) = (opened, stopped) {
+                let now = file.metadata().map_err(|e| io_reason(&e))?.len();
+                if now < length {
+                    return Err(format!(
+                        "the file shrank from {length} to {now} bytes while it was read: \
+                         the records past byte {now} are missing"
+                    ));
+                }
             }
+            Ok(report)
         }
     }
 }
@@ -355,12 +384,13 @@ fn read_jsonl(
     // A line may hold escapes, so allow it twice the text limit (and some).
     let cap = options.max_bytes.saturating_mul(2).saturating_add(1 << 20);
     let mut line_no = 0u64;
+    let mut report = InputReport::default();
     loop {
         let mut bytes = Vec::new();
         let Some(length) = read_line_capped(&mut reader, &mut bytes, cap)
             .map_err(|e| format!("after line {line_no}: {}", io_reason(&e)))?
         else {
-            return Ok(InputReport::default());
+            return Ok(report);
         };
         line_no += 1;
         let raw = if length > bytes.len() as u64 {
@@ -376,6 +406,7 @@ fn read_jsonl(
                 bytes.drain(..UTF8_BOM.len());
             }
             if bytes.iter().all(u8::is_ascii_whitespace) {
+                report.blank_lines += 1;
                 continue;
             }
             Raw::JsonLine {
@@ -384,7 +415,7 @@ fn read_jsonl(
             }
         };
         if !emit(raw) {
-            return Ok(InputReport::default());
+            return Ok(report);
         }
     }
 }
@@ -477,7 +508,7 @@ fn walk(root: &Path) -> walkdir::IntoIter {
     walkdir::WalkDir::new(root).sort_by_file_name().into_iter()
 }
 
-fn is_document(path: &Path) -> bool {
+pub(crate) fn is_document(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| DIRECTORY_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))

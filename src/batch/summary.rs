@@ -5,7 +5,7 @@
 //! standard error and optionally saved as JSON.
 
 use crate::report::Verdict;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -64,6 +64,16 @@ pub struct Summary {
     pub documents: u64,
     /// Records skipped because the output already had them (resume).
     pub skipped: u64,
+    /// Records of the output (this run's and, when resuming, the earlier
+    /// runs') whose id an earlier record of the output already has. Ids are
+    /// only data: each record is identified by its position.
+    pub repeated_ids: u64,
+    /// Blank lines of JSON Lines inputs: no record, but counted so that input
+    /// lines = records + blank lines.
+    pub blank_lines: u64,
+    /// The run was stopped (Ctrl-C) before the end of its inputs; every record
+    /// read was written, so `--resume` finishes it.
+    pub interrupted: bool,
     /// Scored documents per verdict.
     pub verdicts: VerdictCounts,
     /// Records that could not be scored.
@@ -132,6 +142,8 @@ struct Tally {
 pub struct SummaryBuilder {
     documents: u64,
     skipped: u64,
+    ids: FxHashSet<u64>,
+    repeated_ids: u64,
     verdicts: VerdictCounts,
     errors: u64,
     errors_by_kind: BTreeMap<String, u64>,
@@ -140,7 +152,36 @@ pub struct SummaryBuilder {
     worst: Vec<(WorstDocument, u64)>,
 }
 
+/// What only the run knows, for [`SummaryBuilder::finish`].
+#[derive(Debug, Default)]
+pub struct RunFacts {
+    /// Inputs that could not be read to their end, with why.
+    pub input_errors: Vec<String>,
+    /// WordPress items that are not posts or pages.
+    pub ignored_items: u64,
+    /// Blank lines of JSON Lines inputs.
+    pub blank_lines: u64,
+    /// The run was stopped before the end of its inputs.
+    pub interrupted: bool,
+}
+
 impl SummaryBuilder {
+    /// A builder that counts repeated ids across the records an earlier run
+    /// wrote (their id hashes, in output order) and those of this run.
+    pub fn with_earlier_ids(earlier: Vec<u64>) -> Self {
+        let mut builder = SummaryBuilder::default();
+        for id in earlier {
+            builder.note_id(id);
+        }
+        builder
+    }
+
+    fn note_id(&mut self, hash: u64) {
+        if !self.ids.insert(hash) {
+            self.repeated_ids += 1;
+        }
+    }
+
     /// Counts a record already present in the output.
     pub fn skip(&mut self) {
         self.skipped += 1;
@@ -150,6 +191,7 @@ impl SummaryBuilder {
     pub fn add(&mut self, stats: RecordStats) {
         let order = self.documents;
         self.documents += 1;
+        self.note_id(super::resume::id_hash(&stats.id));
         let scored = match stats.outcome {
             Err(kind) => {
                 self.errors += 1;
@@ -209,14 +251,7 @@ impl SummaryBuilder {
     }
 
     /// The summary, given the figures only the run knows.
-    pub fn finish(
-        self,
-        seconds: f64,
-        input_bytes: u64,
-        jobs: usize,
-        input_errors: Vec<String>,
-        ignored_items: u64,
-    ) -> Summary {
+    pub fn finish(self, seconds: f64, input_bytes: u64, jobs: usize, facts: RunFacts) -> Summary {
         let per_second = |x: f64| if seconds > 0.0 { x / seconds } else { 0.0 };
         let mut artifacts: Vec<(String, Tally)> = self.artifacts.into_iter().collect();
         artifacts.sort_by(|a, b| {
@@ -227,11 +262,14 @@ impl SummaryBuilder {
         Summary {
             documents: self.documents,
             skipped: self.skipped,
+            repeated_ids: self.repeated_ids,
+            blank_lines: facts.blank_lines,
+            interrupted: facts.interrupted,
             verdicts: self.verdicts,
             errors: self.errors,
             errors_by_kind: self.errors_by_kind,
-            input_errors,
-            ignored_items,
+            input_errors: facts.input_errors,
+            ignored_items: facts.ignored_items,
             input_bytes,
             text_bytes: self.text_bytes,
             seconds,
@@ -301,6 +339,19 @@ impl Summary {
                 .map(|(k, n)| format!("{k} {n}"))
                 .collect();
             let _ = write!(out, " ({})", kinds.join(", "));
+        }
+        if self.repeated_ids > 0 {
+            let _ = write!(
+                out,
+                "\n  {} record(s) repeat an id of an earlier record (each is still its own record)",
+                self.repeated_ids
+            );
+        }
+        if self.blank_lines > 0 {
+            let _ = write!(out, "\n  {} blank line(s): no record", self.blank_lines);
+        }
+        if self.interrupted {
+            out.push_str("\n  interrupted before the end of the input(s)");
         }
         if self.ignored_items > 0 {
             let _ = write!(

@@ -1,14 +1,19 @@
 //! `unspun batch`: score a whole archive, one result record per document.
 //!
 //! A thin face over [`unspun::batch`]: parses the options, prepares the output
-//! (new, or resumed), shows a progress bar on a terminal, and prints the
-//! summary on standard error.
+//! (new, or resumed; never one of the inputs), shows a progress bar on a
+//! terminal, and prints the summary on standard error. Ctrl-C stops the run at
+//! the next record with a whole, resumable output, and prints the command that
+//! finishes it; a second Ctrl-C stops at once (the output is still resumable:
+//! a torn last line is redone).
 
 use super::CheckerArgs;
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 use unspun::batch::{self, BatchError, BatchOptions, Input, InputFormat, OutputFormat, OutputSink};
 
 #[derive(Debug, Args)]
@@ -35,7 +40,8 @@ pub struct BatchArgs {
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = OutputFormatArg::Jsonl)]
     output_format: OutputFormatArg,
     /// Finish an interrupted run: keep the complete records in --output, discard a
-    /// torn last line, skip the ids already done and append the rest.
+    /// torn last line, skip the records already done (by input and position,
+    /// not by id) and append the rest.
     #[arg(long, requires = "output")]
     resume: bool,
     /// Replace an existing --output file instead of refusing to.
@@ -112,6 +118,7 @@ pub fn run(args: BatchArgs) -> Result<i32, String> {
         all_spans: args.spans == SpansArg::All,
         max_bytes: args.max_bytes,
         check,
+        stop: stop_on_ctrl_c(),
         ..BatchOptions::default()
     };
     let output_format = match args.output_format {
@@ -123,11 +130,16 @@ pub fn run(args: BatchArgs) -> Result<i32, String> {
     } else {
         args.inputs.iter().map(|a| Input::from_arg(a)).collect()
     };
+    if let Some(path) = &args.output {
+        batch::refuse_output_among_inputs(path, &inputs).map_err(|e| e.to_string())?;
+    }
+    let mut earlier = 0;
     let sink = match &args.output {
         None => OutputSink::stdout(output_format),
         Some(path) if args.resume => {
             let sink = OutputSink::resume(path, output_format).map_err(|e| e.to_string())?;
             let state = sink.resumed();
+            earlier = state.complete;
             if state.complete > 0 || state.discarded_bytes > 0 {
                 eprintln!(
                     "unspun: resuming {}: {} record(s) already complete{}",
@@ -183,6 +195,13 @@ pub fn run(args: BatchArgs) -> Result<i32, String> {
         let json = serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?;
         std::fs::write(path, json + "\n").map_err(|e| format!("{}: {e}", path.display()))?;
     }
+    if summary.interrupted {
+        eprintln!(
+            "{}",
+            interrupted_message(&args.output, earlier + summary.documents)
+        );
+        return Ok(130);
+    }
     Ok(if !summary.input_errors.is_empty() {
         2
     } else if summary.flagged() && !args.exit_zero {
@@ -204,4 +223,52 @@ fn unsized_style() -> ProgressStyle {
         "{spinner} [{elapsed_precise}] {decimal_bytes} read {decimal_bytes_per_sec} {msg}",
     )
     .expect("valid template")
+}
+
+/// What an interrupted run tells: how many records the output holds, and the
+/// command that finishes the run (this one, with `--resume` for `--overwrite`).
+fn interrupted_message(output: &Option<PathBuf>, complete: u64) -> String {
+    let Some(path) = output else {
+        return format!(
+            "unspun: interrupted; {complete} record(s) written to standard output. \
+             Runs that write with --output FILE can be resumed."
+        );
+    };
+    let mut words: Vec<String> = std::env::args()
+        .filter(|a| a != "--overwrite" && a != "--resume")
+        .collect();
+    words.push("--resume".into());
+    let command =
+        shlex::try_join(words.iter().map(String::as_str)).unwrap_or_else(|_| words.join(" "));
+    format!(
+        "unspun: interrupted; {complete} record(s) complete in {}. To finish the run:\n  {command}",
+        path.display()
+    )
+}
+
+/// Installs the Ctrl-C handler: the first SIGINT asks the run to stop at the
+/// next record, the second ends the process at once (exit 130).
+#[cfg(unix)]
+fn stop_on_ctrl_c() -> Option<Arc<AtomicBool>> {
+    use std::sync::atomic::Ordering;
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    const NOTE: &[u8] =
+        b"\nunspun: stopping after the records in flight (Ctrl-C again to stop at once)\n";
+    // SAFETY: the action only swaps an atomic, writes a constant to standard
+    // error and, the second time, calls `_exit`: all async-signal-safe.
+    let registered = unsafe {
+        signal_hook_registry::register(libc::SIGINT, move || {
+            if flag.swap(true, Ordering::SeqCst) {
+                libc::_exit(130);
+            }
+            libc::write(2, NOTE.as_ptr().cast(), NOTE.len());
+        })
+    };
+    registered.ok().map(|_| stop)
+}
+
+#[cfg(not(unix))]
+fn stop_on_ctrl_c() -> Option<Arc<AtomicBool>> {
+    None
 }

@@ -3,9 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
+mod skip;
+pub use skip::{skip, under_ci};
+
 /// The `shared/` folder of reference material beside the checkout (or
-/// `UNSPUN_SHARED_DIR`), if present. Tests that need it skip with a message when
-/// it is absent, since users cloning the project do not have it.
+/// `UNSPUN_SHARED_DIR`), if present. Tests that need it skip ([`skip`]) when it
+/// is absent, since users cloning the project do not have it; under CI they
+/// fail instead.
 pub fn shared_dir() -> Option<PathBuf> {
     let dir = std::env::var_os("UNSPUN_SHARED_DIR")
         .map(PathBuf::from)
@@ -13,7 +17,7 @@ pub fn shared_dir() -> Option<PathBuf> {
     dir.is_dir().then_some(dir)
 }
 
-/// Reads a file under `shared/`, or prints why the test is skipped.
+/// Reads a file under `shared/`, or skips the test ([`skip`]).
 pub fn shared_file(relative: &str) -> Option<String> {
     match shared_dir() {
         Some(dir) => Some(
@@ -21,16 +25,19 @@ pub fn shared_file(relative: &str) -> Option<String> {
                 .unwrap_or_else(|e| panic!("reading shared/{relative}: {e}")),
         ),
         None => {
-            eprintln!("skipping: ../shared not found (set UNSPUN_SHARED_DIR to run this test)");
+            skip(SHARED_MISSING);
             None
         }
     }
 }
 
+const SHARED_MISSING: &str =
+    "the shared/ reference material is not beside the checkout (set UNSPUN_SHARED_DIR)";
+
 /// All `.txt` files under `shared/<relative>`, sorted.
 pub fn shared_texts(relative: &str) -> Option<Vec<(PathBuf, String)>> {
     let Some(dir) = shared_dir() else {
-        eprintln!("skipping: ../shared not found (set UNSPUN_SHARED_DIR to run this test)");
+        skip(SHARED_MISSING);
         return None;
     };
     let mut files = Vec::new();
@@ -85,4 +92,20 @@ pub fn found(source: &str, report: &unspun::Report) -> Vec<(String, String)> {
         .iter()
         .map(|s| (source[s.start..s.end].to_string(), s.suggestions[0].clone()))
         .collect()
+}
+
+/// How many cases each property test generates: `PROPTEST_CASES` when set,
+/// else 2,048 under CI and 256 otherwise (a quick local run).
+pub fn proptest_cases() -> u32 {
+    if let Some(n) = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        return n;
+    }
+    if under_ci() {
+        2048
+    } else {
+        256
+    }
 }

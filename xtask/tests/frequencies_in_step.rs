@@ -23,7 +23,7 @@ fn committed() -> String {
 #[test]
 fn committed_frequencies_match_regenerated_frequencies() {
     let skip = |why: String| {
-        eprintln!("skipping: {why}; {}", frequencies::INSTALL_COMMAND);
+        common::skip(&format!("{why}; {}", frequencies::INSTALL_COMMAND));
     };
     let Ok(dir) = frequencies::find_wordfreq_dir() else {
         return skip("wordfreq not installed".into());

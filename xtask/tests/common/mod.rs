@@ -1,4 +1,10 @@
 //! Helpers shared by the tests that keep generated files in step.
+#![allow(dead_code)]
+
+#[path = "../../../tests/common/skip.rs"]
+mod skip;
+#[allow(unused_imports)]
+pub use skip::{skip, under_ci};
 
 /// Describes the first line where two versions of a file differ, so a failure
 /// does not dump megabytes of text.
