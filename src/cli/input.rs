@@ -20,11 +20,16 @@ pub fn read(path: &str) -> Result<Input, String> {
             .map_err(|e| format!("standard input: {e}"))?;
         buf
     } else {
-        let meta = std::fs::metadata(path).map_err(|e| format!("{path}: {}", io_reason(&e)))?;
+        // One open and one status call per file: the size sizes the buffer.
+        let reason = |e: std::io::Error| format!("{path}: {}", io_reason(&e));
+        let mut file = std::fs::File::open(path).map_err(reason)?;
+        let meta = file.metadata().map_err(reason)?;
         if meta.is_dir() {
             return Err(format!("{path}: is a directory, expected a text file"));
         }
-        std::fs::read(path).map_err(|e| format!("{path}: {}", io_reason(&e)))?
+        let mut buf = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0) + 1);
+        file.read_to_end(&mut buf).map_err(reason)?;
+        buf
     };
     let text = String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];

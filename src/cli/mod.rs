@@ -7,6 +7,7 @@ mod batch;
 mod check;
 mod fix;
 mod input;
+mod ordered;
 mod serve;
 
 use clap::{Args, Parser, Subcommand};
