@@ -1,6 +1,7 @@
 //! `unspun check`: a readable report on a terminal, or JSON for machines.
 
 use super::input;
+use super::ordered;
 use super::CheckerArgs;
 use clap::{Args, ValueEnum};
 use std::io::{IsTerminal, Write};
@@ -18,6 +19,9 @@ pub struct CheckArgs {
     /// When to colour the text report.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// Worker threads (default: one per core); output stays in input order.
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<std::num::NonZeroUsize>,
     #[command(flatten)]
     input: input::InputArgs,
     #[command(flatten)]
@@ -57,51 +61,107 @@ struct FileReport<'a> {
     report: &'a Report,
 }
 
-pub fn run(args: CheckArgs) -> Result<i32, String> {
-    let (checker, mut options) = args.checker.build()?;
-    let colour = args.color.enabled();
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    let paths = input::paths(&args.files);
-    let outcome = input::check_files(
-        &paths,
-        &checker,
-        &mut options,
-        &args.checker,
-        &args.input,
-        |input, report| {
-            let written = match args.format {
-                Format::Json => serde_json::to_string(&FileReport {
-                    path: &input.path,
-                    report: &report,
-                })
-                .map_err(|e| e.to_string())
-                .and_then(|line| writeln!(out, "{line}").map_err(|e| e.to_string())),
-                Format::Text => print_text(&mut out, &input.path, &input.text, &report, colour)
-                    .map_err(|e| e.to_string()),
-            };
-            match written {
-                Ok(()) => Ok(true),
-                Err(e) if e.contains("Broken pipe") => Ok(false),
-                Err(e) => Err(format!("writing the report: {e}")),
-            }
-        },
-    )?;
-    Ok(outcome.exit_code())
+/// What a worker hands the writer for one file.
+enum Done {
+    /// The report, rendered; `flagged` when it has a span.
+    Checked { out: Vec<u8>, flagged: bool },
+    /// The file could not be read: reported, and the run goes on.
+    Unreadable(String),
+    /// The check itself failed: the run stops.
+    Failed(String),
 }
 
-struct Paint(bool);
-
-impl Paint {
-    fn wrap(&self, code: &str, s: &str) -> String {
-        if self.0 {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_string()
+pub fn run(args: CheckArgs) -> Result<i32, String> {
+    let (checker, mut options) = args.checker.build()?;
+    if let Format::Text = args.format {
+        // The text report shows neither.
+        options.include_fixed = false;
+        options.include_diff = false;
+    }
+    let colour = args.color.enabled();
+    let paths = input::paths(&args.files);
+    let jobs = args.jobs.map_or_else(ordered::default_jobs, |n| n.get());
+    let work = |path: &String| {
+        let input = match input::read(path, args.input.max_bytes) {
+            Ok(input) => input,
+            Err(message) => return Done::Unreadable(message),
+        };
+        let mut options = options.clone();
+        options.diff_name.clone_from(&input.path);
+        options.markup = args.checker.markup_for(&input.path);
+        let report = match checker.check_with(&input.text, &options) {
+            Ok(report) => report,
+            Err(e) => return Done::Failed(e.to_string()),
+        };
+        let mut out = Vec::with_capacity(256 + 256 * report.spans.len());
+        match args.format {
+            Format::Json => {
+                let record = FileReport {
+                    path: &input.path,
+                    report: &report,
+                };
+                serde_json::to_writer(&mut out, &record).expect("a report serialises");
+                out.push(b'\n');
+            }
+            Format::Text => print_text(&mut out, &input.path, &input.text, &report, colour)
+                .expect("writing to memory"),
         }
+        Done::Checked {
+            out,
+            flagged: !report.spans.is_empty(),
+        }
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut outcome = input::Outcome::default();
+    let mut error = None;
+    ordered::for_each_ordered(&paths, jobs, work, |done| match done {
+        Done::Checked {
+            out: bytes,
+            flagged,
+        } => {
+            outcome.flagged |= flagged;
+            match out.write_all(&bytes) {
+                Ok(()) => true,
+                // The reader closed the pipe: stop quietly.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => false,
+                Err(e) => {
+                    error = Some(format!("writing the report: {e}"));
+                    false
+                }
+            }
+        }
+        Done::Unreadable(message) => {
+            eprintln!("unspun: {message}");
+            outcome.failed = true;
+            true
+        }
+        Done::Failed(message) => {
+            error = Some(message);
+            false
+        }
+    });
+    // The process ends here: freeing the model piece by piece would only cost
+    // time (about 5 % of a one-file run), the system takes the memory back.
+    std::mem::forget(checker);
+    match error {
+        Some(message) => Err(message),
+        None => Ok(outcome.exit_code()),
     }
 }
 
+/// Writes `s` in the colour `code` when colour is on.
+fn painted(out: &mut impl Write, colour: bool, code: &str, s: &str) -> std::io::Result<()> {
+    if colour {
+        write!(out, "\x1b[{code}m{s}\x1b[0m")
+    } else {
+        out.write_all(s.as_bytes())
+    }
+}
+
+/// The text report of one file: each span with its context line (at most 60
+/// characters either side), then the verdict. Linear in the spans: the line
+/// index is built once per file, and each span reads only its own window.
 fn print_text(
     out: &mut impl Write,
     path: &str,
@@ -109,63 +169,81 @@ fn print_text(
     report: &Report,
     colour: bool,
 ) -> std::io::Result<()> {
-    let paint = Paint(colour);
-    let lines = LineIndex::new(text);
+    let lines = (!report.spans.is_empty()).then(|| LineIndex::new(text));
     for span in &report.spans {
         let fix = span.suggestions.first().map(String::as_str).unwrap_or("?");
-        writeln!(
-            out,
-            "{}: {} -> {}  [{}, confidence {:.2}]",
-            paint.wrap("1", &format!("{path}:{}:{}", span.line, span.column)),
-            paint.wrap("31", &span.text),
-            paint.wrap("32", fix),
-            span.rule,
-            span.confidence
-        )?;
-        let range = lines.line_range(text, span.line);
+        if colour {
+            write!(out, "\x1b[1m{path}:{}:{}\x1b[0m: ", span.line, span.column)?;
+        } else {
+            write!(out, "{path}:{}:{}: ", span.line, span.column)?;
+        }
+        painted(out, colour, "31", &span.text)?;
+        out.write_all(b" -> ")?;
+        painted(out, colour, "32", fix)?;
+        writeln!(out, "  [{}, confidence {:.2}]", span.rule, span.confidence)?;
+        let range = lines
+            .as_ref()
+            .expect("built when there are spans")
+            .line_range(text, span.line);
         let line = &text[range.clone()];
         // Show at most ~60 characters either side of the span.
         let rel_start = span.start - range.start;
         let rel_end = (span.end - range.start).min(line.len());
         let before = tail_chars(&line[..rel_start], 60);
         let after = head_chars(&line[rel_end..], 60);
-        writeln!(
-            out,
-            "    {}{}{}",
-            before,
-            paint.wrap("4;31", &line[rel_start..rel_end]),
-            after
-        )?;
+        let marked = &line[rel_start..rel_end];
+        out.write_all(b"    ")?;
+        out.write_all(before.as_bytes())?;
+        painted(out, colour, "4;31", marked)?;
+        out.write_all(after.as_bytes())?;
+        out.write_all(b"\n")?;
         if !colour {
-            writeln!(
-                out,
-                "    {}{}",
-                " ".repeat(before.chars().count()),
-                "^".repeat(line[rel_start..rel_end].chars().count().max(1))
-            )?;
+            out.write_all(b"    ")?;
+            repeat(out, b' ', before.chars().count())?;
+            repeat(out, b'^', marked.chars().count().max(1))?;
+            out.write_all(b"\n")?;
         }
         writeln!(out, "    {}", span.message)?;
-        if span.suggestions.len() > 1 {
-            writeln!(
-                out,
-                "    other suggestions: {}",
-                span.suggestions[1..].join(", ")
-            )?;
+        if let Some((_, others)) = span
+            .suggestions
+            .split_first()
+            .filter(|(_, o)| !o.is_empty())
+        {
+            out.write_all(b"    other suggestions: ")?;
+            for (i, s) in others.iter().enumerate() {
+                if i > 0 {
+                    out.write_all(b", ")?;
+                }
+                out.write_all(s.as_bytes())?;
+            }
+            out.write_all(b"\n")?;
         }
     }
-    let verdict = match report.verdict {
-        Verdict::Clean => paint.wrap("32", "clean"),
-        Verdict::Suspicious => paint.wrap("33", "suspicious"),
-        Verdict::Spun => paint.wrap("1;31", "spun"),
-    };
+    write!(out, "{path}: ")?;
+    match report.verdict {
+        Verdict::Clean => painted(out, colour, "32", "clean")?,
+        Verdict::Suspicious => painted(out, colour, "33", "suspicious")?,
+        Verdict::Spun => painted(out, colour, "1;31", "spun")?,
+    }
     writeln!(
         out,
-        "{path}: {verdict} (score {:.2}; {} artifact{} in {} words)",
+        " (score {:.2}; {} artifact{} in {} words)",
         report.score,
         report.spans.len(),
         if report.spans.len() == 1 { "" } else { "s" },
         report.words
     )
+}
+
+fn repeat(out: &mut impl Write, byte: u8, n: usize) -> std::io::Result<()> {
+    let chunk = [byte; 64];
+    let mut left = n;
+    while left > 0 {
+        let take = left.min(chunk.len());
+        out.write_all(&chunk[..take])?;
+        left -= take;
+    }
+    Ok(())
 }
 
 fn tail_chars(s: &str, n: usize) -> &str {

@@ -8,6 +8,7 @@ mod check;
 mod encoding;
 mod fix;
 mod input;
+mod ordered;
 mod serve;
 mod write;
 

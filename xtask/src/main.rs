@@ -12,6 +12,7 @@ mod args;
 mod eval;
 mod frequencies;
 mod ngrams;
+mod perf_gate;
 mod spun_words;
 mod tortured;
 mod trigrams;
@@ -25,6 +26,7 @@ fn main() {
         Some(tortured::NAME) => std::process::exit(tortured::run(&args[1..])),
         Some(trigrams::NAME) => std::process::exit(trigrams::run(&args[1..])),
         Some(eval::NAME) => std::process::exit(eval::run(&args[1..])),
+        Some(perf_gate::NAME) => std::process::exit(perf_gate::run(&args[1..])),
         _ => {
             eprintln!("usage: cargo run -p xtask -- <generator>");
             std::process::exit(2);
