@@ -412,6 +412,7 @@ impl Checker {
                 typos,
                 papers,
                 conditional,
+                corroborated,
             } => {
                 let mut m = if top.is_empty() {
                     format!("\u{201c}{written}\u{201d} is a tortured phrase; its original is not known, so there is no suggestion")
@@ -433,6 +434,9 @@ impl Checker {
                 }
                 if *conditional {
                     why.push("its document conditions are met".into());
+                }
+                if *corroborated {
+                    why.push("the document holds other tortured phrases".into());
                 }
                 if *typos > 0 {
                     why.push(format!("matched with {typos} one-letter typo(s)"));

@@ -15,6 +15,9 @@ pub enum Evidence {
         papers: Option<u32>,
         /// The entry had document conditions and they were met.
         conditional: bool,
+        /// The entry's `requires` condition failed, and another tortured
+        /// phrase that holds on its own in the document met it.
+        corroborated: bool,
     },
     /// A spun word judged by its context.
     Context {

@@ -7,6 +7,7 @@ use super::findings::{Evidence, Finding};
 use super::scan::Document;
 use super::trie::{bit_is_set, Terminal};
 use super::{Engine, NONE};
+use crate::report::SpanKind;
 
 impl Engine {
     pub(super) fn find_phrases(
@@ -41,12 +42,25 @@ impl Engine {
                 }
             }
         }
-        let holds = |p: &Phrase| {
+        let requires_met = |p: &Phrase| {
             p.conditions
                 .requires
                 .iter()
                 .all(|g| g.iter().any(|&c| present[c as usize]))
-                && !p.conditions.excludes.iter().any(|&c| present[c as usize])
+        };
+        let excluded = |p: &Phrase| p.conditions.excludes.iter().any(|&c| present[c as usize]);
+        let holds = |p: &Phrase| requires_met(p) && !excluded(p);
+        // A fully paraphrased text has no "deep learning" left to meet the
+        // `requires` of "profound learning": another tortured phrase that
+        // holds on its own says the text is paraphrased, and meets it too.
+        let paraphrased = matches.iter().any(|&(_, _, p)| {
+            let phrase = &self.phrases[p as usize];
+            phrase.kind == SpanKind::TorturedPhrase
+                && enabled[phrase.dict as usize]
+                && holds(phrase)
+        });
+        let corroborated = |p: &Phrase| {
+            paraphrased && p.kind == SpanKind::TorturedPhrase && !requires_met(p) && !excluded(p)
         };
         // Leftmost-longest, then the most attested fingerprint.
         matches.sort_by(|a, b| {
@@ -60,14 +74,16 @@ impl Engine {
         let mut next_free = 0;
         for (i, j, p) in matches {
             let phrase = &self.phrases[p as usize];
-            if i < next_free || !enabled[phrase.dict as usize] || !holds(phrase) {
+            let corroborated = corroborated(phrase);
+            if i < next_free || !enabled[phrase.dict as usize] || !(holds(phrase) || corroborated) {
                 continue;
             }
             next_free = j;
             covered[i..j].fill(true);
             let typos = doc.typo.iter().filter(|t| t.0 >= i && t.0 < j).count();
-            let conditional =
-                !phrase.conditions.requires.is_empty() || !phrase.conditions.excludes.is_empty();
+            let conditional = !corroborated
+                && (!phrase.conditions.requires.is_empty()
+                    || !phrase.conditions.excludes.is_empty());
             let mut confidence: f64 = if conditional { 0.95 } else { 0.9 };
             confidence -= 0.1 * typos as f64;
             out.push(Finding {
@@ -83,6 +99,7 @@ impl Engine {
                     typos,
                     papers: phrase.papers,
                     conditional,
+                    corroborated,
                 },
             });
         }
