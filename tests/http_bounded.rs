@@ -9,7 +9,6 @@ mod http_common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use http_body_util::BodyExt;
 use http_common::{config, post_json, TestServer};
 use serde_json::json;
 use std::net::SocketAddr;
@@ -29,22 +28,9 @@ fn one_line(bytes: usize) -> String {
 }
 
 /// Sends `request` on a new connection to `addr`; the status and body.
-async fn send(addr: SocketAddr, mut request: Request<Body>) -> (StatusCode, bytes::Bytes) {
-    let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let (mut sender, connection) =
-        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
-            .await
-            .unwrap();
-    tokio::spawn(async move {
-        let _ = connection.await;
-    });
-    request
-        .headers_mut()
-        .insert("host", addr.to_string().parse().unwrap());
-    let response = sender.send_request(request).await.expect("a response");
-    let status = response.status();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    (status, body)
+async fn send(addr: SocketAddr, request: Request<Body>) -> (StatusCode, bytes::Bytes) {
+    let reply = http_common::send_to(addr, request).await;
+    (reply.status, reply.body)
 }
 
 /// Waits up to `limit` until every check slot is free and no memory is

@@ -11,7 +11,6 @@ mod http_common;
 
 use axum::body::Body;
 use axum::http::{Method, StatusCode};
-use http_body_util::BodyExt;
 use http_common::{config, request, TestServer};
 use std::time::Duration;
 use unspun::server::ServeConfig;
@@ -50,34 +49,18 @@ async fn sixty_four_2_mb_bodies_stay_within_the_memory_budget() {
     let send = |body: bytes::Bytes| {
         let addr = server.addr;
         async move {
-            let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-            let (mut sender, connection) =
-                hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
-                    .await
-                    .unwrap();
-            tokio::spawn(async move {
-                let _ = connection.await;
-            });
-            let mut request = request(
-                Method::POST,
-                "/v1/check",
-                Some("application/json"),
-                Body::from(body),
-            );
-            request
-                .headers_mut()
-                .insert("host", "test".parse().unwrap());
-            let response = sender.send_request(request).await.unwrap();
-            let status = response.status();
+            let reply = http_common::send_to(
+                addr,
+                request(
+                    Method::POST,
+                    "/v1/check",
+                    Some("application/json"),
+                    Body::from(body),
+                ),
+            )
+            .await;
             // Read and drop: only its length is kept.
-            let length = response
-                .into_body()
-                .collect()
-                .await
-                .unwrap()
-                .to_bytes()
-                .len();
-            (status, length)
+            (reply.status, reply.body.len())
         }
     };
     // Warm up: the checker, the runtime and a check of this size exist first.

@@ -200,32 +200,43 @@ impl TestServer {
 
     /// Opens an HTTP/1.1 connection.
     pub async fn connect(&self) -> hyper::client::conn::http1::SendRequest<Body> {
-        let stream = tokio::net::TcpStream::connect(self.addr).await.unwrap();
-        stream.set_nodelay(true).unwrap();
-        let (sender, connection) =
-            hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
-                .await
-                .unwrap();
-        tokio::spawn(async move {
-            let _ = connection.await;
-        });
-        sender
+        connect_to(self.addr).await
     }
 
     /// Sends one request on a new connection and reads the whole response.
     pub async fn send(&self, request: Request<Body>) -> Reply {
-        let mut sender = self.connect().await;
-        let mut request = request;
-        request
-            .headers_mut()
-            .insert("host", self.addr.to_string().parse().unwrap());
-        let response = sender.send_request(request).await.expect("response");
-        let (parts, body) = response.into_parts();
-        Reply {
-            status: parts.status,
-            headers: parts.headers,
-            body: body.collect().await.expect("body reads").to_bytes(),
-        }
+        send_to(self.addr, request).await
+    }
+}
+
+/// Opens an HTTP/1.1 connection to `addr` (for tasks that cannot borrow the
+/// [`TestServer`]).
+pub async fn connect_to(addr: SocketAddr) -> hyper::client::conn::http1::SendRequest<Body> {
+    let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.set_nodelay(true).unwrap();
+    let (sender, connection) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+            .await
+            .unwrap();
+    tokio::spawn(async move {
+        let _ = connection.await;
+    });
+    sender
+}
+
+/// Sends one request on a new connection to `addr` and reads the whole
+/// response.
+pub async fn send_to(addr: SocketAddr, mut request: Request<Body>) -> Reply {
+    let mut sender = connect_to(addr).await;
+    request
+        .headers_mut()
+        .insert("host", addr.to_string().parse().unwrap());
+    let response = sender.send_request(request).await.expect("response");
+    let (parts, body) = response.into_parts();
+    Reply {
+        status: parts.status,
+        headers: parts.headers,
+        body: body.collect().await.expect("body reads").to_bytes(),
     }
 }
 
