@@ -285,8 +285,8 @@ impl Checker {
 
     /// Like [`Checker::check_with`], but gives up once `cancel` says so:
     /// `Ok(None)` then. `cancel` is read between the stages of the check
-    /// (before and after the scan, every [`CANCEL_POLL_SPANS`] spans, before
-    /// the fix and the diff), so a cancelled check stops within one stage and
+    /// (inside the scan between its stages, every [`CANCEL_POLL_SPANS`]
+    /// spans, before the fix and the diff), so a cancelled check stops within one stage and
     /// frees what it holds.
     ///
     /// ```
@@ -318,9 +318,12 @@ impl Checker {
             .collect();
         let projection = options.markup.project(text, options.skip_quotes);
         let checked: &str = &projection.text;
-        let scan = self
-            .engine
-            .scan(checked, &|d| enabled[d], options.min_confidence);
+        let Some(scan) =
+            self.engine
+                .scan_cancellable(checked, &|d| enabled[d], options.min_confidence, cancel)
+        else {
+            return Ok(None);
+        };
         if cancel.is_cancelled() {
             return Ok(None);
         }

@@ -8,6 +8,11 @@ use super::trie::{bit_is_set, set_bit};
 use super::typos::{MAX_TYPO_LEN, MIN_TYPO_LEN};
 use super::{lexicon, Engine, Lex, EMPTY_LEX, NONE};
 use crate::text::{self, Word};
+use crate::Cancel;
+
+/// [`Engine::scan_cancellable`] reads its [`Cancel`] once per this many words
+/// while it looks them up, and again between its stages.
+const CANCEL_POLL_WORDS: usize = 1 << 13;
 
 /// The per-word vectors of a scan, kept per thread and reused, so that a
 /// check allocates (and the system maps fresh pages for) only what grows.
@@ -50,6 +55,38 @@ impl Engine {
     /// whose confidence cannot reach `min_confidence` are skipped (pass 0 to
     /// get every candidate).
     pub fn scan(&self, text: &str, enabled: &dyn Fn(usize) -> bool, min_confidence: f64) -> Scan {
+        self.scan_until(text, enabled, min_confidence, None)
+            .expect("a scan nobody cancels runs to its end")
+    }
+
+    /// Like [`Engine::scan`], but gives up once `cancel` says so (`None`
+    /// then): it is read every few thousand words while they are looked up,
+    /// and between the stages (typos, phrases, spun words), so a cancelled
+    /// scan of a long text stops within one stage.
+    ///
+    /// ```
+    /// let engine = unspun::detect::Engine::new();
+    /// let cancel = unspun::Cancel::new();
+    /// cancel.cancel();
+    /// assert!(engine.scan_cancellable("He came connected Friday.", &|_| true, 0.0, &cancel).is_none());
+    /// ```
+    pub fn scan_cancellable(
+        &self,
+        text: &str,
+        enabled: &dyn Fn(usize) -> bool,
+        min_confidence: f64,
+        cancel: &Cancel,
+    ) -> Option<Scan> {
+        self.scan_until(text, enabled, min_confidence, Some(cancel))
+    }
+
+    fn scan_until(
+        &self,
+        text: &str,
+        enabled: &dyn Fn(usize) -> bool,
+        min_confidence: f64,
+        cancel: Option<&Cancel>,
+    ) -> Option<Scan> {
         thread_local! {
             static BUFFERS: std::cell::RefCell<ScanBuffers> = Default::default();
         }
@@ -58,7 +95,7 @@ impl Engine {
         // keeps at most this much.
         const RETAINED_WORDS: usize = 1 << 18;
         let mut buffers = BUFFERS.take();
-        let scan = self.scan_with(text, enabled, min_confidence, &mut buffers);
+        let scan = self.scan_with(text, enabled, min_confidence, cancel, &mut buffers);
         if buffers.lex.capacity() <= RETAINED_WORDS {
             BUFFERS.set(buffers);
         }
@@ -71,8 +108,10 @@ impl Engine {
         text: &str,
         enabled: &dyn Fn(usize) -> bool,
         min_confidence: f64,
+        cancel: Option<&Cancel>,
         buffers: &mut ScanBuffers,
-    ) -> Scan {
+    ) -> Option<Scan> {
+        let cancelled = || cancel.is_some_and(Cancel::is_cancelled);
         // Ordinary English averages about six bytes a word with its space.
         let mut words: Vec<Word> = Vec::with_capacity(text.len() / 5 + 1);
         words.extend(text::words(text));
@@ -88,6 +127,9 @@ impl Engine {
         unknown.clear();
         spun_at.clear();
         for (i, w) in words.iter().enumerate() {
+            if i % CANCEL_POLL_WORDS == CANCEL_POLL_WORDS - 1 && cancelled() {
+                return None;
+            }
             // One probe answers everything about the word: its context-model
             // id, phrase word, artifact and class. (A filter in front, to skip
             // the probe for words of no dictionary, cost more than it saved:
@@ -115,7 +157,13 @@ impl Engine {
             }
             lex.push(entry);
         }
+        if cancelled() {
+            return None;
+        }
         let typo = self.find_typos(&words, lex, unknown);
+        if cancelled() {
+            return None;
+        }
         let mut typo_at = Vec::new();
         for &(i, _) in &typo {
             set_bit(&mut typo_at, i);
@@ -132,6 +180,9 @@ impl Engine {
         // Asked for every candidate: answered from a table, not a call.
         let enabled: Vec<bool> = (0..self.dicts.len()).map(enabled).collect();
         let mut findings = self.find_phrases(&doc, &enabled, covered);
+        if cancelled() {
+            return None;
+        }
         let min_logit = if min_confidence <= 0.0 {
             f64::NEG_INFINITY
         } else if min_confidence >= 1.0 {
@@ -143,10 +194,10 @@ impl Engine {
             self.score_spun_words(&doc, covered, &enabled, &findings, min_logit, artifacts);
         findings.extend(spun_findings);
         findings.sort_by_key(|f| (f.start, f.end));
-        Scan {
+        Some(Scan {
             words: words.len(),
             findings,
             near_misses,
-        }
+        })
     }
 }
