@@ -697,19 +697,22 @@ pub async fn check(State(state): State<AppState>, request: Request) -> Result<Re
     let deadline = limits.deadline();
     let (parts, body) = request.into_parts();
     let (body, mut reservation) = limits.read_body(&parts.headers, body, deadline).await?;
-    let size = body.len() + parts.uri.query().map_or(0, str::len);
-    let params = parameters(parts.uri.query(), &body)?;
-    drop(body);
-    let plan = plan(&params)?;
-    drop(params);
-    let (_, mut options) = RequestOptions::default().resolve(&state)?;
-    options.include_fixed = false;
-    options.include_diff = false;
-    options.allow.extend(plan.allow.iter().cloned());
+    let query = parts.uri.query().map(str::to_owned);
+    let size = body.len() + query.as_ref().map_or(0, String::len);
     let slot = limits.admit(&mut reservation, size)?;
     let shared = state.clone();
+    // Decoding a form of megabytes is work like the check: it runs on the
+    // blocking pool too, so long requests never hold the async workers.
     let response = limits
         .run_blocking(slot, deadline, size, move |cancel| {
+            let params = parameters(query.as_deref(), &body)?;
+            drop(body);
+            let plan = plan(&params)?;
+            drop(params);
+            let (_, mut options) = RequestOptions::default().resolve(&shared)?;
+            options.include_fixed = false;
+            options.include_diff = false;
+            options.allow.extend(plan.allow.iter().cloned());
             let timeout = || ApiError::CheckTimeout {
                 limit_ms: shared.limits().timeout_ms(),
             };
@@ -719,10 +722,10 @@ pub async fn check(State(state): State<AppState>, request: Request) -> Result<Re
                 .map_err(ApiError::from)?
                 .ok_or_else(timeout)?;
             if cancel.is_cancelled() {
-                return Err(timeout());
+                return Err(timeout().into());
             }
             let response = render(&plan, &report.spans);
-            Ok::<_, ApiError>(serde_json::to_vec(&response).expect("the response serializes"))
+            Ok::<_, LtError>(serde_json::to_vec(&response).expect("the response serializes"))
         })
         .await??;
     Ok((
