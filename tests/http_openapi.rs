@@ -15,6 +15,7 @@ use http_common::{
 };
 use serde_json::{json, Value};
 use std::convert::Infallible;
+use unspun::server::budget::Lane;
 use unspun::server::problem::PROBLEM_TYPES;
 use unspun::server::ServeConfig;
 
@@ -298,7 +299,7 @@ async fn every_kind_of_error_response_matches_its_schema() {
         max_concurrent: 1,
         ..config()
     });
-    let _slot = state.limits().slots.try_take().unwrap();
+    let _slot = state.limits().slots.try_take(Lane::Small).unwrap();
     let reply = check_documented(
         &busy,
         "POST",

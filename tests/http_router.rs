@@ -11,6 +11,7 @@ use bytes::Bytes;
 use http_common::{app, app_with, call, config, get, post_json, request};
 use serde_json::{json, Value};
 use std::convert::Infallible;
+use unspun::server::budget::Lane;
 use unspun::server::problem::PROBLEM_TYPES;
 use unspun::server::ServeConfig;
 
@@ -397,7 +398,7 @@ async fn over_the_concurrency_limit_a_request_gets_503_with_retry_after() {
         max_concurrent: 1,
         ..config()
     });
-    let slot = state.limits().slots.try_take().unwrap();
+    let slot = state.limits().slots.try_take(Lane::Small).unwrap();
     let reply = call(&app, post_json("/v1/check", &json!({ "text": SPUN }))).await;
     reply.assert_problem(503, "overloaded");
     assert_eq!(reply.headers["retry-after"], "1");

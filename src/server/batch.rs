@@ -17,7 +17,7 @@
 //! `{"id": .., "error": {problem details}}`; NDJSON results also carry the input's
 //! 1-based `line`. In a stream, one bad line never fails the others.
 
-use super::budget::{MemoryBudget, Reservation};
+use super::budget::{Lane, MemoryBudget, Reservation};
 use super::limits::Limits;
 use super::problem::{ApiError, Problem};
 use super::request::{body_kind, parse_json, unsupported, utf8, BodyKind, Object};
@@ -394,7 +394,11 @@ async fn answer_line(state: AppState, line: Line) -> Vec<u8> {
         }
     };
     let limits = state.limits();
-    let slot = match limits.slots.take_within(limits.timeout).await {
+    let slot = match limits
+        .slots
+        .take_within(limits.timeout, Lane::of(bytes.len() as u64))
+        .await
+    {
         Ok(slot) => slot,
         Err(error) => {
             write_error(&mut out, lenient_id(&bytes).as_ref(), Some(number), &error);
@@ -449,7 +453,7 @@ async fn reserve_within(
     let cost = bytes as u64 + MemoryBudget::check_cost(bytes as u64);
     let give_up = tokio::time::Instant::now() + patience;
     loop {
-        match limits.memory.reserve(cost) {
+        match limits.memory.reserve(cost, Lane::of(bytes as u64)) {
             Err(ApiError::OverMemoryBudget { .. }) if tokio::time::Instant::now() < give_up => {
                 tokio::time::sleep(Duration::from_millis(10)).await;
             }

@@ -79,10 +79,14 @@ pub enum ApiError {
         /// The limit in milliseconds.
         limit_ms: u64,
     },
-    /// Every check slot is busy; try again after `Retry-After` seconds.
+    /// Every check slot is busy (or, for a large text, every large-text
+    /// slot); try again after `Retry-After` seconds.
     Overloaded {
-        /// The maximum number of concurrent checks.
+        /// The maximum number of concurrent checks (of large texts, if
+        /// `large_texts`).
         max_concurrent: usize,
+        /// Whether only the slots for large texts are busy.
+        large_texts: bool,
     },
     /// The memory the request's check needs is reserved by requests in flight;
     /// try again after `Retry-After` seconds.
@@ -184,7 +188,7 @@ pub const PROBLEM_TYPES: &[ProblemType] = &[
         slug: "overloaded",
         title: "Overloaded",
         status: StatusCode::SERVICE_UNAVAILABLE,
-        explanation: "Every check slot is busy. Retry after the number of seconds in the `Retry-After` header.",
+        explanation: "Every check slot is busy, or (for a text of 256 KiB or more) every slot for large texts, which are half the cores. Retry after the number of seconds in the `Retry-After` header.",
     },
     ProblemType {
         slug: "over-memory-budget",
@@ -329,8 +333,18 @@ impl ApiError {
                 problem.limit_ms = Some(*limit_ms);
                 format!("the check did not finish within the time limit of {limit_ms} ms")
             }
-            ApiError::Overloaded { max_concurrent } => format!(
+            ApiError::Overloaded {
+                max_concurrent,
+                large_texts: false,
+            } => format!(
                 "all {max_concurrent} check slots are busy; retry after {RETRY_AFTER_SECONDS} s"
+            ),
+            ApiError::Overloaded {
+                max_concurrent,
+                large_texts: true,
+            } => format!(
+                "all {max_concurrent} check slots for texts of {} KiB or more are busy (shorter texts are still checked); retry after {RETRY_AFTER_SECONDS} s",
+                super::budget::LARGE_TEXT >> 10
             ),
             ApiError::OverMemoryBudget { needed, budget } => {
                 problem.limit_bytes = Some(*budget);
