@@ -65,7 +65,9 @@ impl Engine {
     /// scan of a long text stops within one stage.
     ///
     /// ```
-    /// let engine = unspun::detect::Engine::new();
+    /// use unspun::detect::context::{ContextModel, Frequencies};
+    /// // An engine without dictionaries is enough to show cancellation.
+    /// let engine = unspun::detect::Engine::new(Vec::new(), ContextModel::embedded(), &Frequencies::embedded(0.5));
     /// let cancel = unspun::Cancel::new();
     /// cancel.cancel();
     /// assert!(engine.scan_cancellable("He came connected Friday.", &|_| true, 0.0, &cancel).is_none());
