@@ -31,10 +31,12 @@ const ATTACKERS: usize = 64;
 const ATTACK: Duration = Duration::from_secs(4);
 
 /// The p99 latency of a 2 KB check under the attack that this test holds the
-/// server to. The target (50 ms) is for the release build; the test
-/// build is optimised less and shares the machine with its own 64 clients,
-/// so it gets twice that.
-const P99_LIMIT: Duration = Duration::from_millis(100);
+/// server to. The target (50 ms) is for the release server with its
+/// clients elsewhere (bench/attack.sh measures it); here the 64 clients share
+/// the test process and its two workers with the server, which measured
+/// 58-102 ms on a loaded 2-core machine. The bound catches the stall (a
+/// server without the large-text lane answers in seconds), not the target.
+const P99_LIMIT: Duration = Duration::from_millis(250);
 
 /// About `bytes` of dense spun prose on one line.
 fn one_line(bytes: usize) -> String {
