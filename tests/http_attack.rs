@@ -71,13 +71,42 @@ async fn attack(
     refused: Arc<AtomicUsize>,
 ) {
     while !stop.load(Ordering::Relaxed) {
-        let reply = http_common::send_to(addr, post("/v1/check", &body)).await;
+        let reply = match http_common::try_send_to(addr, post("/v1/check", &body)).await {
+            Ok(reply) => reply,
+            // Refused before its body was read, the connection closed while this
+            // client was still uploading: a refusal the client saw as a cut.
+            Err(cut) if cut.is_body_write_aborted() || is_connection_cut(&cut) => {
+                refused.fetch_add(1, Ordering::Relaxed);
+                continue;
+            }
+            Err(other) => panic!("attacker: {other:?}"),
+        };
         match reply.status {
             StatusCode::OK => ok.fetch_add(1, Ordering::Relaxed),
             StatusCode::SERVICE_UNAVAILABLE => refused.fetch_add(1, Ordering::Relaxed),
             other => panic!("{other}: {}", reply.text()),
         };
     }
+}
+
+/// Whether the client's error is the server closing the connection under it
+/// (a broken pipe or reset while writing, or the connection ending early).
+fn is_connection_cut(error: &hyper::Error) -> bool {
+    use std::error::Error as _;
+    if error.is_incomplete_message() || error.is_closed() {
+        return true;
+    }
+    let mut source = error.source();
+    while let Some(inner) = source {
+        if let Some(io) = inner.downcast_ref::<std::io::Error>() {
+            return matches!(
+                io.kind(),
+                std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::ConnectionReset
+            );
+        }
+        source = inner.source();
+    }
+    false
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -226,18 +226,28 @@ pub async fn connect_to(addr: SocketAddr) -> hyper::client::conn::http1::SendReq
 
 /// Sends one request on a new connection to `addr` and reads the whole
 /// response.
-pub async fn send_to(addr: SocketAddr, mut request: Request<Body>) -> Reply {
+pub async fn send_to(addr: SocketAddr, request: Request<Body>) -> Reply {
+    try_send_to(addr, request).await.expect("response")
+}
+
+/// Like [`send_to`], but hands back the client's error: a server that refuses
+/// a request before reading its body closes the connection, and a client still
+/// uploading may see that as a broken pipe rather than the answer.
+pub async fn try_send_to(
+    addr: SocketAddr,
+    mut request: Request<Body>,
+) -> Result<Reply, hyper::Error> {
     let mut sender = connect_to(addr).await;
     request
         .headers_mut()
         .insert("host", addr.to_string().parse().unwrap());
-    let response = sender.send_request(request).await.expect("response");
+    let response = sender.send_request(request).await?;
     let (parts, body) = response.into_parts();
-    Reply {
+    Ok(Reply {
         status: parts.status,
         headers: parts.headers,
-        body: body.collect().await.expect("body reads").to_bytes(),
-    }
+        body: body.collect().await?.to_bytes(),
+    })
 }
 
 impl Drop for TestServer {
