@@ -2,7 +2,7 @@
 
 use crate::cancel::Cancel;
 use crate::detect::context::{ContextModel, Frequencies};
-use crate::detect::{Engine, Evidence, Finding, Tuning};
+use crate::detect::{prebuilt, Engine, Evidence, Finding, Tuning};
 use crate::dict::{self, Dictionary, DictionaryInfo};
 use crate::error::{Error, Result};
 use crate::markup::Markup;
@@ -151,23 +151,27 @@ impl CheckerBuilder {
             }
             dicts.push(d);
         }
-        let defaults = if self.no_defaults {
-            Vec::new()
+        let mut engine = if dicts.is_empty() && !self.no_defaults {
+            // The defaults alone: the engine compiled ahead of time.
+            prebuilt::default_engine()
         } else {
-            embedded_dictionaries()
-        };
-        let model = ContextModel::embedded();
-        let frequencies = Frequencies::embedded(FREQUENCY_FLOOR);
-        for d in defaults {
-            if let Some(path) = user_paths.remove(&d.info.name) {
-                return Err(Error::DictionaryNameTaken {
-                    path,
-                    name: d.info.name,
-                });
+            let defaults = if self.no_defaults {
+                Vec::new()
+            } else {
+                prebuilt::embedded_dictionaries()
+            };
+            for d in defaults {
+                if let Some(path) = user_paths.remove(&d.info.name) {
+                    return Err(Error::DictionaryNameTaken {
+                        path,
+                        name: d.info.name,
+                    });
+                }
+                dicts.push(d);
             }
-            dicts.push(d);
-        }
-        let mut engine = Engine::new(dicts, model, &frequencies);
+            let frequencies = Frequencies::embedded(prebuilt::FREQUENCY_FLOOR);
+            Engine::new(dicts, ContextModel::embedded(), &frequencies)
+        };
         if let Some(tuning) = self.tuning {
             engine.set_tuning(tuning);
         }
@@ -192,21 +196,6 @@ fn read(path: &str) -> Result<String> {
         reason: "not valid UTF-8".into(),
     })
 }
-
-fn embedded_dictionaries() -> Vec<Dictionary> {
-    dict::embedded::ALL
-        .iter()
-        .map(|(name, text)| {
-            let mut d = dict::parse_dictionary(name, text)
-                .unwrap_or_else(|e| panic!("embedded dictionary is invalid: {e}"));
-            d.info.embedded = true;
-            d
-        })
-        .collect()
-}
-
-/// Zipf value given to words below the frequency table's cut-off.
-const FREQUENCY_FLOOR: f32 = 0.5;
 
 impl Default for Checker {
     fn default() -> Self {

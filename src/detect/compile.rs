@@ -11,9 +11,10 @@ use crate::dict::Entry;
 use crate::report::SpanKind;
 use crate::text;
 use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
 
 /// A likely original of a single-word artifact.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(super) struct Original {
     pub(super) text: String,
     pub(super) model: u32,
@@ -24,7 +25,7 @@ pub(super) struct Original {
 }
 
 /// A single-word spun artifact, merged over all dictionaries that list it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(super) struct SpunWord {
     pub(super) artifact: String,
     pub(super) model: u32,
@@ -39,6 +40,7 @@ pub(super) struct SpunWord {
     /// document whose density is at most the matching [`DENSITY_LEVELS`]
     /// entry: cuts that need no look at the neighbours. Computed on first
     /// use (most artifacts never occur), and reset with the tuning.
+    #[serde(skip)]
     pub(super) bounds: std::sync::OnceLock<SpunBounds>,
     /// [`SpunWord::possibly_strong`], set once every dictionary is merged:
     /// read for every candidate, so not recomputed from the originals.
@@ -56,7 +58,7 @@ impl SpunWord {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(super) struct CompiledConditions {
     pub(super) requires: Vec<Vec<u32>>,
     pub(super) excludes: Vec<u32>,
@@ -64,7 +66,7 @@ pub(super) struct CompiledConditions {
 }
 
 /// A phrase entry (or a single-word tortured phrase) matched through the trie.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(super) struct Phrase {
     pub(super) artifact: String,
     pub(super) words: Vec<u32>,

@@ -11,7 +11,7 @@ use super::lexicon::WordMap;
 use crate::text::Word;
 
 /// The grammatical class of a closed-class word; `Content` for all others.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum WordClass {
     /// Nouns, verbs, adjectives and most adverbs.
     #[default]
@@ -51,7 +51,7 @@ impl WordClass {
 }
 
 /// Closed-class words and their classes.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct FunctionWords {
     classes: WordMap<WordClass>,
 }

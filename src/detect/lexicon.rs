@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// A map from a word's lower-case form to `V`, looked up by the word as written.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct WordMap<V> {
     short: HashMap<u128, V, BuildHasherDefault<PackedWordHasher>>,
     long: FxHashMap<Box<str>, V>,

@@ -37,6 +37,7 @@ mod findings;
 mod judge;
 mod lexicon;
 mod phrases;
+pub mod prebuilt;
 mod scan;
 mod scorer;
 mod sections;
@@ -62,7 +63,7 @@ use trie::Trie;
 const NONE: u32 = u32::MAX;
 
 /// What one lower-case surface form can be.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 struct Lex {
     /// Context-model id, or [`UNKNOWN`].
     model: u32,
@@ -89,9 +90,14 @@ const EMPTY_LEX: Lex = Lex {
 };
 
 /// The compiled dictionaries and context model.
-#[derive(Debug, Clone)]
+///
+/// Serialized (without the model, which is an image of its own, and without
+/// what is recomputed or only used while compiling) into the prebuilt image
+/// of the default engine, see [`prebuilt`].
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Engine {
     lexicon: WordMap<Lex>,
+    #[serde(skip, default = "ContextModel::empty")]
     model: ContextModel,
     spun: Vec<SpunWord>,
     phrases: Vec<Phrase>,
@@ -100,8 +106,12 @@ pub struct Engine {
     /// Phrase words as written in the dictionaries (not generated inflections):
     /// the forms a typo is measured against.
     typo_forms: Vec<Box<str>>,
+    /// Only used while compiling (emptied when the typo index is built).
+    #[serde(skip)]
     written_forms: rustc_hash::FxHashSet<Box<str>>,
-    typo_index: FxHashMap<Box<str>, Vec<u32>>,
+    /// Built on first use from `typo_forms` (see [`typos`]).
+    #[serde(skip)]
+    typo_index: std::sync::OnceLock<typos::TypoIndex>,
     proximity: FxHashMap<u32, Vec<u32>>,
     /// The first words of `proximity`'s keys, one bit per phrase word: asked
     /// at every phrase word of a text, answered without hashing.
@@ -109,10 +119,12 @@ pub struct Engine {
     conditions: usize,
     condition_breaks: Vec<Vec<bool>>,
     dicts: Vec<DictionaryInfo>,
+    #[serde(skip)]
     tuning: Tuning,
     classes: FunctionWords,
     number_id: u32,
     /// Dense first-cut bounds, see [`FirstCut`].
+    #[serde(skip)]
     first_cut: FirstCut,
 }
 
@@ -128,7 +140,7 @@ impl Engine {
             phrase_words: Vec::new(),
             typo_forms: Vec::new(),
             written_forms: Default::default(),
-            typo_index: FxHashMap::default(),
+            typo_index: std::sync::OnceLock::new(),
             proximity: FxHashMap::default(),
             proximity_first: Vec::new(),
             conditions: 0,
@@ -168,7 +180,8 @@ impl Engine {
         let classes = engine.classes.clone();
         classes.for_each(|word, class| engine.lex_mut(word).class = class);
         engine.conditions = condition_ids.len();
-        engine.build_typo_index();
+        // Only for compiling; the typo index is built from `typo_forms`.
+        engine.written_forms = Default::default();
         for spun in &mut engine.spun {
             spun.strong = spun.possibly_strong();
         }

@@ -4,8 +4,9 @@
 
 use super::NONE;
 use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub(super) enum Terminal {
     Phrase(u32),
     Condition(u32),
@@ -15,7 +16,7 @@ pub(super) enum Terminal {
 /// word of some phrase, and almost every walk ends one step later: the bit
 /// sets below answer those dead ends from the cache, before the edge map or
 /// the terminal lists are touched.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(super) struct Trie {
     pub(super) edges: FxHashMap<(u32, u32), u32>,
     /// Bits set at a hash of every edge key: a clear bit means no edge.

@@ -1,9 +1,16 @@
 //! One-letter typos in phrase words: an index of single deletions of every
-//! phrase word as written, built once, and the look-up of an unknown word of a
-//! text through it (optimal string alignment distance via `strsim`).
+//! phrase word as written, built on the first look-up (most short texts never
+//! need one, and its 45,000 keys would cost a start-up a third of what the
+//! whole prebuilt engine does), and the look-up of an unknown word of a text
+//! through it (optimal string alignment distance via `strsim`).
 
 use super::{variants, Engine, Lex, NONE};
 use crate::text::{self, Word};
+use rustc_hash::FxHashMap;
+
+/// Single deletions (and the forms themselves) of the phrase words as
+/// written, each to the indices of the forms in `typo_forms` it comes from.
+pub(super) type TypoIndex = FxHashMap<Box<str>, Vec<u32>>;
 
 /// Words this short are never matched with a typo.
 pub(super) const MIN_TYPO_LEN: usize = 6;
@@ -12,28 +19,32 @@ pub(super) const MIN_TYPO_LEN: usize = 6;
 pub(super) const MAX_TYPO_LEN: usize = 32;
 
 impl Engine {
-    pub(super) fn build_typo_index(&mut self) {
-        for (index, word) in self.typo_forms.iter().enumerate() {
-            if word.chars().count() < MIN_TYPO_LEN || !word.chars().all(char::is_alphabetic) {
-                continue;
-            }
-            let typo_index = &mut self.typo_index;
-            variants::for_each_deletion(word, |form| {
+    /// The typo index, built on first use.
+    fn typo_index(&self) -> &TypoIndex {
+        self.typo_index.get_or_init(|| {
+            let mut typo_index = TypoIndex::default();
+            for (index, word) in self.typo_forms.iter().enumerate() {
+                if word.chars().count() < MIN_TYPO_LEN || !word.chars().all(char::is_alphabetic)
+                {
+                    continue;
+                }
+                variants::for_each_deletion(word, |form| {
+                    typo_index
+                        .entry(form.into())
+                        .or_default()
+                        .push(index as u32)
+                });
                 typo_index
-                    .entry(form.into())
+                    .entry(word.clone())
                     .or_default()
-                    .push(index as u32)
-            });
-            self.typo_index
-                .entry(word.clone())
-                .or_default()
-                .push(index as u32);
-        }
-        for ids in self.typo_index.values_mut() {
-            ids.sort_unstable();
-            ids.dedup();
-        }
-        self.written_forms = Default::default();
+                    .push(index as u32);
+            }
+            for ids in typo_index.values_mut() {
+                ids.sort_unstable();
+                ids.dedup();
+            }
+            typo_index
+        })
     }
 
     /// A phrase word within one edit (insertion, deletion, substitution or swap of
@@ -57,8 +68,9 @@ impl Engine {
                 }
             }
         };
-        consider(self.typo_index.get(form));
-        variants::for_each_deletion(form, |deletion| consider(self.typo_index.get(deletion)));
+        let typo_index = self.typo_index();
+        consider(typo_index.get(form));
+        variants::for_each_deletion(form, |deletion| consider(typo_index.get(deletion)));
         found.sort_unstable();
         found
     }

@@ -29,7 +29,7 @@ use crate::report::SpanKind;
 use serde::Serialize;
 
 /// Where a dictionary came from, how big it is and under which licence it is used.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct DictionaryInfo {
     /// Short unique name, used in rule ids and in the `dictionaries` option.
     pub name: String,

@@ -9,6 +9,7 @@
 //! Usage: `cargo run -p xtask -- <generator> [options]`, see `--help`.
 
 mod args;
+mod engine_image;
 mod eval;
 mod frequencies;
 mod ngrams;
@@ -25,6 +26,7 @@ fn main() {
         Some(spun_words::GENERATOR) => std::process::exit(spun_words::run(&args[1..])),
         Some(tortured::NAME) => std::process::exit(tortured::run(&args[1..])),
         Some(trigrams::NAME) => std::process::exit(trigrams::run(&args[1..])),
+        Some(engine_image::NAME) => std::process::exit(engine_image::run(&args[1..])),
         Some(eval::NAME) => std::process::exit(eval::run(&args[1..])),
         Some(perf_gate::NAME) => std::process::exit(perf_gate::run(&args[1..])),
         _ => {
