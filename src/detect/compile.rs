@@ -11,12 +11,15 @@ use crate::dict::Entry;
 use crate::report::SpanKind;
 use crate::text;
 use rustc_hash::FxHashMap;
+use super::prebuilt::{borrowed, Text};
 use serde::{Deserialize, Serialize};
 
 /// A likely original of a single-word artifact.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 pub(super) struct Original {
-    pub(super) text: String,
+    #[serde(deserialize_with = "borrowed::text")]
+    pub(super) text: Text,
     pub(super) model: u32,
     pub(super) zipf: f32,
     pub(super) class: WordClass,
@@ -26,8 +29,10 @@ pub(super) struct Original {
 
 /// A single-word spun artifact, merged over all dictionaries that list it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 pub(super) struct SpunWord {
-    pub(super) artifact: String,
+    #[serde(deserialize_with = "borrowed::text")]
+    pub(super) artifact: Text,
     pub(super) model: u32,
     pub(super) zipf: f32,
     pub(super) originals: Vec<Original>,
@@ -67,12 +72,15 @@ pub(super) struct CompiledConditions {
 
 /// A phrase entry (or a single-word tortured phrase) matched through the trie.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 pub(super) struct Phrase {
-    pub(super) artifact: String,
+    #[serde(deserialize_with = "borrowed::text")]
+    pub(super) artifact: Text,
     pub(super) words: Vec<u32>,
     /// Whether punctuation stands before each word inside the artifact.
     pub(super) breaks: Vec<bool>,
-    pub(super) originals: Vec<String>,
+    #[serde(deserialize_with = "borrowed::texts")]
+    pub(super) originals: Vec<Text>,
     pub(super) dict: u16,
     pub(super) kind: SpanKind,
     pub(super) conditions: CompiledConditions,
@@ -85,7 +93,7 @@ impl Engine {
     /// trie word, whichever of them is interned first.
     pub(super) fn phrase_word(&mut self, form: &str) -> u32 {
         if self.written_forms.insert(Box::from(form)) {
-            self.typo_forms.push(Box::from(form));
+            self.typo_forms.push(Text::Owned(form.to_string()));
         } else if let Some(lex) = self.lexicon.get(form) {
             // Seen before: it and its inflections have their id already.
             if lex.word != NONE {
@@ -138,7 +146,7 @@ impl Engine {
                 .originals
                 .iter()
                 .map(|o| Original {
-                    text: o.clone(),
+                    text: Text::Owned(o.clone()),
                     model: self.model.id(&text::model_form(o)),
                     zipf: frequencies.zipf(&o.to_lowercase()),
                     class: self.classes.class(o),
@@ -151,7 +159,7 @@ impl Engine {
                 let index = self.spun.len() as u32;
                 self.spun.push(SpunWord {
                     zipf: frequencies.zipf(&form),
-                    artifact: form.clone(),
+                    artifact: Text::Owned(form.clone()),
                     model,
                     originals,
                     dict,
@@ -208,10 +216,10 @@ impl Engine {
             self.trie.insert(&words, Terminal::Phrase(index));
         }
         self.phrases.push(Phrase {
-            artifact: entry.artifact.clone(),
+            artifact: Text::Owned(entry.artifact.clone()),
             words,
             breaks,
-            originals: entry.originals.clone(),
+            originals: entry.originals.iter().cloned().map(Text::Owned).collect(),
             dict,
             kind,
             conditions,

@@ -95,6 +95,7 @@ const EMPTY_LEX: Lex = Lex {
 /// what is recomputed or only used while compiling) into the prebuilt image
 /// of the default engine, see [`prebuilt`].
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 pub struct Engine {
     lexicon: WordMap<Lex>,
     #[serde(skip, default = "ContextModel::empty")]
@@ -102,10 +103,13 @@ pub struct Engine {
     spun: Vec<SpunWord>,
     phrases: Vec<Phrase>,
     trie: Trie,
+    /// Only used while compiling (it numbers the phrase words).
+    #[serde(skip)]
     phrase_words: Vec<Box<str>>,
     /// Phrase words as written in the dictionaries (not generated inflections):
     /// the forms a typo is measured against.
-    typo_forms: Vec<Box<str>>,
+    #[serde(deserialize_with = "prebuilt::borrowed::texts")]
+    typo_forms: Vec<prebuilt::Text>,
     /// Only used while compiling (emptied when the typo index is built).
     #[serde(skip)]
     written_forms: rustc_hash::FxHashSet<Box<str>>,

@@ -91,8 +91,8 @@ impl Engine {
                 end: words[j - 1].end,
                 kind: phrase.kind,
                 dict: phrase.dict as usize,
-                artifact: phrase.artifact.clone(),
-                suggestions: phrase.originals.clone(),
+                artifact: phrase.artifact.to_string(),
+                suggestions: phrase.originals.iter().map(|o| o.to_string()).collect(),
                 confidence: confidence.clamp(0.0, 1.0),
                 uncertain: phrase.uncertain || phrase.conditions.within.is_some(),
                 evidence: Evidence::Phrase {

@@ -25,6 +25,25 @@ use super::context::{ContextModel, Frequencies};
 use super::{Engine, FirstCut};
 use crate::dict::{self, Dictionary};
 
+/// A text of the engine: owned when it is compiled, borrowed from the
+/// embedded image when it is decoded (77,000 strings a start-up need not
+/// allocate and copy).
+pub(super) type Text = std::borrow::Cow<'static, str>;
+
+/// Deserializers that borrow the engine's texts from a `'static` image.
+pub(super) mod borrowed {
+    use super::Text;
+    use serde::{Deserialize, Deserializer};
+
+    pub(in super::super) fn text<D: Deserializer<'static>>(d: D) -> Result<Text, D::Error> {
+        <&'static str>::deserialize(d).map(Text::Borrowed)
+    }
+
+    pub(in super::super) fn texts<D: Deserializer<'static>>(d: D) -> Result<Vec<Text>, D::Error> {
+        Vec::<&'static str>::deserialize(d).map(|v| v.into_iter().map(Text::Borrowed).collect())
+    }
+}
+
 /// Where the generator writes the image, relative to the repository root.
 pub const IMAGE_PATH: &str = "dictionaries/engine.bin";
 
@@ -96,7 +115,7 @@ impl Engine {
     /// The engine an image holds, with `model` as its context model. `None`
     /// when the image is not one, or was compiled from other data than this
     /// binary embeds (its key differs from [`DATA_KEY`]), or does not decode.
-    pub fn from_image(bytes: &[u8], model: ContextModel) -> Option<Engine> {
+    pub fn from_image(bytes: &'static [u8], model: ContextModel) -> Option<Engine> {
         let header = MAGIC.len() + DATA_KEY.len();
         if bytes.len() < header
             || &bytes[..MAGIC.len()] != MAGIC
@@ -129,8 +148,8 @@ mod tests {
     #[test]
     fn an_engine_decoded_from_its_image_finds_what_the_compiled_one_finds() {
         let compiled = compile_default_engine();
-        let image = compiled.to_image();
-        let decoded = Engine::from_image(&image, ContextModel::embedded()).expect("decodes");
+        let image: &'static [u8] = compiled.to_image().leak();
+        let decoded = Engine::from_image(image, ContextModel::embedded()).expect("decodes");
         // (Its own image may differ: a decoded hash map iterates in another order.)
         let text = "The travel comes arsenic Mexico has worked to negociate with the Trump medication. \
                     Noem will travel to Mexico connected Friday to conscionable with Sheinbaum. \
@@ -144,10 +163,10 @@ mod tests {
 
     #[test]
     fn an_image_of_other_data_or_damaged_is_not_used() {
-        let image = compile_default_engine().to_image();
-        let mut other_key = image.clone();
+        let image: &'static [u8] = compile_default_engine().to_image().leak();
+        let mut other_key = image.to_vec();
         other_key[MAGIC.len()] ^= 1;
-        assert!(Engine::from_image(&other_key, ContextModel::empty()).is_none());
+        assert!(Engine::from_image(other_key.leak(), ContextModel::empty()).is_none());
         let truncated = &image[..image.len() / 2];
         assert!(Engine::from_image(truncated, ContextModel::empty()).is_none());
         assert!(Engine::from_image(b"", ContextModel::empty()).is_none());

@@ -272,11 +272,11 @@ impl Engine {
                     end: word.end,
                     kind: SpanKind::SpunWord,
                     dict: spun.dict as usize,
-                    artifact: spun.artifact.clone(),
+                    artifact: spun.artifact.to_string(),
                     suggestions: s
                         .ranked
                         .iter()
-                        .map(|r| spun.originals[r.rank].text.clone())
+                        .map(|r| spun.originals[r.rank].text.to_string())
                         .collect(),
                     confidence: sigmoid(s.logit),
                     uncertain: spun.uncertain,

@@ -35,7 +35,7 @@ impl Engine {
                         .push(index as u32)
                 });
                 typo_index
-                    .entry(word.clone())
+                    .entry(Box::from(&**word))
                     .or_default()
                     .push(index as u32);
             }
