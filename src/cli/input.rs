@@ -48,7 +48,7 @@ pub fn read(path: &str, max_bytes: usize) -> Result<Input, String> {
     let name = if path == "-" { "standard input" } else { path };
     let fail = |reason: String| format!("{name}: {reason}");
     let (bytes, stamp) = if path == "-" {
-        let bytes = read_limited(std::io::stdin().lock(), max_bytes).map_err(fail)?;
+        let bytes = read_limited(std::io::stdin().lock(), max_bytes, CHUNK).map_err(fail)?;
         (bytes, None)
     } else {
         let file = std::fs::File::open(path).map_err(|e| fail(io_reason(&e)))?;
@@ -63,7 +63,10 @@ pub fn read(path: &str, max_bytes: usize) -> Result<Input, String> {
             )));
         }
         let stamp = meta.is_file().then(|| FileStamp::of(&meta));
-        (read_limited(file, max_bytes).map_err(fail)?, stamp)
+        // A regular file is read in one chunk of its size (and one read that
+        // finds its end): no 64 KiB buffer to zero for a 2 KB article.
+        let expected = if meta.is_file() { meta.len() as usize + 1 } else { CHUNK };
+        (read_limited(file, max_bytes, expected).map_err(fail)?, stamp)
     };
     let encoding = encoding::sniff(&bytes[..bytes.len().min(SNIFF_BYTES)]).map_err(fail)?;
     let text = encoding::decode(bytes, encoding).map_err(fail)?;
@@ -76,10 +79,15 @@ pub fn read(path: &str, max_bytes: usize) -> Result<Input, String> {
 }
 
 /// Reads all of `reader` up to `max_bytes`, stopping early at the first
-/// invalid UTF-8 of a text that is not UTF-16.
-fn read_limited(mut reader: impl Read, max_bytes: usize) -> Result<Vec<u8>, String> {
-    let mut bytes = Vec::new();
-    let mut chunk = vec![0; CHUNK];
+/// invalid UTF-8 of a text that is not UTF-16. `expected` is how many bytes
+/// the reader is thought to hold (the chunk read at a time, at most 64 KiB).
+fn read_limited(
+    mut reader: impl Read,
+    max_bytes: usize,
+    expected: usize,
+) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::with_capacity(expected.min(CHUNK));
+    let mut chunk = vec![0; expected.clamp(SNIFF_BYTES, CHUNK)];
     let mut utf8: Option<bool> = None;
     // UTF-8 is valid up to here (after the BOM).
     let mut checked = 0;

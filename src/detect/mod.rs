@@ -113,9 +113,8 @@ pub struct Engine {
     /// Only used while compiling (emptied when the typo index is built).
     #[serde(skip)]
     written_forms: rustc_hash::FxHashSet<Box<str>>,
-    /// Built on first use from `typo_forms` (see [`typos`]).
-    #[serde(skip)]
-    typo_index: std::sync::OnceLock<typos::TypoIndex>,
+    /// Built from `typo_forms` once every dictionary is compiled (see [`typos`]).
+    typo_index: typos::TypoIndex,
     proximity: FxHashMap<u32, Vec<u32>>,
     /// The first words of `proximity`'s keys, one bit per phrase word: asked
     /// at every phrase word of a text, answered without hashing.
@@ -144,7 +143,7 @@ impl Engine {
             phrase_words: Vec::new(),
             typo_forms: Vec::new(),
             written_forms: Default::default(),
-            typo_index: std::sync::OnceLock::new(),
+            typo_index: Default::default(),
             proximity: FxHashMap::default(),
             proximity_first: Vec::new(),
             conditions: 0,
@@ -184,7 +183,8 @@ impl Engine {
         let classes = engine.classes.clone();
         classes.for_each(|word, class| engine.lex_mut(word).class = class);
         engine.conditions = condition_ids.len();
-        // Only for compiling; the typo index is built from `typo_forms`.
+        engine.typo_index = typos::TypoIndex::build(&engine.typo_forms);
+        // Only for compiling.
         engine.written_forms = Default::default();
         for spun in &mut engine.spun {
             spun.strong = spun.possibly_strong();

@@ -39,6 +39,12 @@ pub(super) mod borrowed {
         <&'static str>::deserialize(d).map(Text::Borrowed)
     }
 
+    pub(in super::super) fn bytes<D: Deserializer<'static>>(
+        d: D,
+    ) -> Result<std::borrow::Cow<'static, [u8]>, D::Error> {
+        <&'static [u8]>::deserialize(d).map(std::borrow::Cow::Borrowed)
+    }
+
     pub(in super::super) fn texts<D: Deserializer<'static>>(d: D) -> Result<Vec<Text>, D::Error> {
         Vec::<&'static str>::deserialize(d).map(|v| v.into_iter().map(Text::Borrowed).collect())
     }

@@ -1,16 +1,19 @@
 //! One-letter typos in phrase words: an index of single deletions of every
-//! phrase word as written, built on the first look-up (most short texts never
-//! need one, and its 45,000 keys would cost a start-up a third of what the
-//! whole prebuilt engine does), and the look-up of an unknown word of a text
-//! through it (optimal string alignment distance via `strsim`).
+//! phrase word as written, built when the engine is compiled (and so part of
+//! the prebuilt image), and the look-up of an unknown word of a text through
+//! it (optimal string alignment distance via `strsim`).
+//!
+//! The index is flat: its 45,000 keys sorted and concatenated, with their ends
+//! and their form indices as little-endian `u32` arrays, searched by bisection.
+//! Decoded from the image it borrows all of that in place; as a hash map of
+//! boxed keys it cost a start-up 36 M instructions to rebuild.
 
+use super::prebuilt::{borrowed, Text};
 use super::{variants, Engine, Lex, NONE};
 use crate::text::{self, Word};
-use rustc_hash::FxHashMap;
-
-/// Single deletions (and the forms themselves) of the phrase words as
-/// written, each to the indices of the forms in `typo_forms` it comes from.
-pub(super) type TypoIndex = FxHashMap<Box<str>, Vec<u32>>;
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 /// Words this short are never matched with a typo.
 pub(super) const MIN_TYPO_LEN: usize = 6;
@@ -18,35 +21,106 @@ pub(super) const MIN_TYPO_LEN: usize = 6;
 /// long, and the deletion search grows with the square of the length).
 pub(super) const MAX_TYPO_LEN: usize = 32;
 
-impl Engine {
-    /// The typo index, built on first use.
-    fn typo_index(&self) -> &TypoIndex {
-        self.typo_index.get_or_init(|| {
-            let mut typo_index = TypoIndex::default();
-            for (index, word) in self.typo_forms.iter().enumerate() {
-                if word.chars().count() < MIN_TYPO_LEN || !word.chars().all(char::is_alphabetic)
-                {
-                    continue;
-                }
-                variants::for_each_deletion(word, |form| {
-                    typo_index
-                        .entry(form.into())
-                        .or_default()
-                        .push(index as u32)
-                });
-                typo_index
-                    .entry(Box::from(&**word))
-                    .or_default()
-                    .push(index as u32);
-            }
-            for ids in typo_index.values_mut() {
-                ids.sort_unstable();
-                ids.dedup();
-            }
-            typo_index
-        })
+/// Single deletions (and the forms themselves) of the phrase words as
+/// written, each to the indices of the forms in `typo_forms` it comes from.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
+pub(super) struct TypoIndex {
+    /// The keys in byte order, one after another.
+    #[serde(deserialize_with = "borrowed::text")]
+    keys: Text,
+    /// Where each key ends in `keys`.
+    key_ends: U32s,
+    /// Where each key's form indices end in `forms`.
+    form_ends: U32s,
+    /// Indices into `typo_forms`, ascending within each key.
+    forms: U32s,
+}
+
+/// Little-endian `u32`s, borrowed from the image when decoded.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
+struct U32s(
+    #[serde(serialize_with = "as_bytes", deserialize_with = "borrowed::bytes")]
+    Cow<'static, [u8]>,
+);
+
+fn as_bytes<S: serde::Serializer>(bytes: &Cow<'static, [u8]>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_bytes(bytes)
+}
+
+impl U32s {
+    fn from_values(values: impl IntoIterator<Item = u32>) -> Self {
+        U32s(Cow::Owned(values.into_iter().flat_map(u32::to_le_bytes).collect()))
     }
 
+    fn len(&self) -> usize {
+        self.0.len() / 4
+    }
+
+    #[inline]
+    fn get(&self, i: usize) -> u32 {
+        let b = &self.0[i * 4..i * 4 + 4];
+        u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+    }
+}
+
+impl TypoIndex {
+    /// The index over `forms` (the phrase words as written).
+    pub(super) fn build(forms: &[Text]) -> Self {
+        let mut map: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+        for (index, word) in forms.iter().enumerate() {
+            if word.chars().count() < MIN_TYPO_LEN || !word.chars().all(char::is_alphabetic) {
+                continue;
+            }
+            variants::for_each_deletion(word, |form| {
+                map.entry(form.to_string()).or_default().push(index as u32)
+            });
+            map.entry(word.to_string()).or_default().push(index as u32);
+        }
+        let (mut keys, mut key_ends, mut form_ends, mut all) =
+            (String::new(), Vec::new(), Vec::new(), Vec::new());
+        for (key, mut ids) in map {
+            ids.sort_unstable();
+            ids.dedup();
+            keys.push_str(&key);
+            key_ends.push(keys.len() as u32);
+            all.extend(ids);
+            form_ends.push(all.len() as u32);
+        }
+        TypoIndex {
+            keys: Text::Owned(keys),
+            key_ends: U32s::from_values(key_ends),
+            form_ends: U32s::from_values(form_ends),
+            forms: U32s::from_values(all),
+        }
+    }
+
+    fn key(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.key_ends.get(i - 1) as usize };
+        &self.keys[start..self.key_ends.get(i) as usize]
+    }
+
+    /// The form indices of `key`, if it is one.
+    fn get(&self, key: &str) -> Option<impl Iterator<Item = u32> + '_> {
+        let (mut lo, mut hi) = (0, self.key_ends.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match self.key(mid).cmp(key) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => {
+                    let start = if mid == 0 { 0 } else { self.form_ends.get(mid - 1) as usize };
+                    let end = self.form_ends.get(mid) as usize;
+                    return Some((start..end).map(|j| self.forms.get(j)));
+                }
+            }
+        }
+        None
+    }
+}
+
+impl Engine {
     /// A phrase word within one edit (insertion, deletion, substitution or swap of
     /// neighbours) of an unknown word `form` of six letters or more.
     pub(super) fn typo_match(&self, form: &str) -> Vec<u32> {
@@ -57,8 +131,8 @@ impl Engine {
             return Vec::new();
         }
         let mut found: Vec<u32> = Vec::new();
-        let mut consider = |ids: Option<&Vec<u32>>| {
-            for &index in ids.into_iter().flatten() {
+        let mut consider = |ids: Option<Box<dyn Iterator<Item = u32> + '_>>| {
+            for index in ids.into_iter().flatten() {
                 let candidate = &self.typo_forms[index as usize];
                 if strsim::osa_distance(form, candidate) <= 1 {
                     let id = self.lexicon.get(candidate).map_or(NONE, |l| l.word);
@@ -68,9 +142,10 @@ impl Engine {
                 }
             }
         };
-        let typo_index = self.typo_index();
-        consider(typo_index.get(form));
-        variants::for_each_deletion(form, |deletion| consider(typo_index.get(deletion)));
+        let index = &self.typo_index;
+        let boxed = |ids: Option<_>| ids.map(|i| Box::new(i) as Box<dyn Iterator<Item = u32> + '_>);
+        consider(boxed(index.get(form)));
+        variants::for_each_deletion(form, |deletion| consider(boxed(index.get(deletion))));
         found.sort_unstable();
         found
     }
