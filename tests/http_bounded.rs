@@ -110,7 +110,10 @@ async fn while_the_large_text_slots_are_busy_a_long_body_is_refused_before_it_is
         .unwrap();
     let answer = String::from_utf8_lossy(&answer[..read]);
     assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
-    assert!(answer.contains("shorter texts are still checked"), "{answer}");
+    assert!(
+        answer.contains("shorter texts are still checked"),
+        "{answer}"
+    );
     assert!(started.elapsed() < Duration::from_secs(2));
     assert_eq!(state.limits().memory.in_use_bytes(), 0);
     drop(held);

@@ -65,8 +65,15 @@ pub fn read(path: &str, max_bytes: usize) -> Result<Input, String> {
         let stamp = meta.is_file().then(|| FileStamp::of(&meta));
         // A regular file is read in one chunk of its size (and one read that
         // finds its end): no 64 KiB buffer to zero for a 2 KB article.
-        let expected = if meta.is_file() { meta.len() as usize + 1 } else { CHUNK };
-        (read_limited(file, max_bytes, expected).map_err(fail)?, stamp)
+        let expected = if meta.is_file() {
+            meta.len() as usize + 1
+        } else {
+            CHUNK
+        };
+        (
+            read_limited(file, max_bytes, expected).map_err(fail)?,
+            stamp,
+        )
     };
     let encoding = encoding::sniff(&bytes[..bytes.len().min(SNIFF_BYTES)]).map_err(fail)?;
     let text = encoding::decode(bytes, encoding).map_err(fail)?;

@@ -5,13 +5,13 @@ use super::bounds::SpunBounds;
 use super::context::Frequencies;
 use super::cues::WordClass;
 use super::judge::{STRONG_MAX_ZIPF, STRONG_MIN_GAP};
+use super::prebuilt::{borrowed, Text};
 use super::trie::{set_bit, Terminal};
 use super::{lower, variants, Engine, NONE};
 use crate::dict::Entry;
 use crate::report::SpanKind;
 use crate::text;
 use rustc_hash::FxHashMap;
-use super::prebuilt::{borrowed, Text};
 use serde::{Deserialize, Serialize};
 
 /// A likely original of a single-word artifact.

@@ -35,6 +35,29 @@ pub enum WordClass {
 }
 
 impl WordClass {
+    /// Every class, in declaration order (the order of their image bytes).
+    const ALL: [WordClass; 9] = [
+        WordClass::Content,
+        WordClass::Preposition,
+        WordClass::Conjunction,
+        WordClass::Adverb,
+        WordClass::Modal,
+        WordClass::Auxiliary,
+        WordClass::Determiner,
+        WordClass::Pronoun,
+        WordClass::Existential,
+    ];
+
+    /// The class's byte in an image.
+    pub(super) fn to_byte(self) -> u8 {
+        self as u8
+    }
+
+    /// The class of an image byte.
+    pub(super) fn from_byte(b: u8) -> Option<Self> {
+        Self::ALL.get(usize::from(b)).copied()
+    }
+
     fn parse(name: &str) -> Option<Self> {
         Some(match name {
             "preposition" => WordClass::Preposition,
@@ -132,5 +155,17 @@ impl Cues {
             cues.after_subject = p.is_capitalized() || c == WordClass::Pronoun;
         }
         cues
+    }
+}
+
+impl super::lexicon::FixedBytes for WordClass {
+    const SIZE: usize = 1;
+
+    fn put(&self, out: &mut Vec<u8>) {
+        out.push(self.to_byte());
+    }
+
+    fn take(bytes: &[u8]) -> Option<Self> {
+        WordClass::from_byte(*bytes.first()?)
     }
 }

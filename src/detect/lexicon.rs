@@ -11,7 +11,12 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// A map from a word's lower-case form to `V`, looked up by the word as written.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+///
+/// In the prebuilt image (see [`super::prebuilt`]) the packed words are one
+/// run of fixed-size records ([`FixedBytes`]), read back in a tight loop
+/// into a table reserved at its final size: 65,000 words, no per-field
+/// decoding and no rehashing.
+#[derive(Debug, Clone)]
 pub struct WordMap<V> {
     short: HashMap<u128, V, BuildHasherDefault<PackedWordHasher>>,
     long: FxHashMap<Box<str>, V>,
@@ -106,6 +111,56 @@ fn load_le(bytes: &[u8]) -> Option<u128> {
     })
 }
 
+/// A value a [`WordMap`] stores in its image as `SIZE` bytes.
+pub trait FixedBytes: Sized {
+    /// The size of one value in the image.
+    const SIZE: usize;
+    /// Appends the value's `SIZE` bytes.
+    fn put(&self, out: &mut Vec<u8>);
+    /// The value of `SIZE` bytes, `None` if they are not one.
+    fn take(bytes: &[u8]) -> Option<Self>;
+}
+
+/// Serializes as bytes (postcard writes them as one length-prefixed run).
+struct AsBytes<'a>(&'a [u8]);
+
+impl serde::Serialize for AsBytes<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(self.0)
+    }
+}
+
+impl<V: FixedBytes + serde::Serialize> serde::Serialize for WordMap<V> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut records = Vec::with_capacity(self.short.len() * (16 + V::SIZE));
+        for (key, value) in &self.short {
+            records.extend_from_slice(&key.to_le_bytes());
+            value.put(&mut records);
+        }
+        serde::Serialize::serialize(&(AsBytes(&records), &self.long), s)
+    }
+}
+
+impl<'de, V: FixedBytes + serde::Deserialize<'de>> serde::Deserialize<'de> for WordMap<V> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (records, long): (&'de [u8], FxHashMap<Box<str>, V>) =
+            serde::Deserialize::deserialize(d)?;
+        let size = 16 + V::SIZE;
+        if records.len() % size != 0 {
+            return Err(serde::de::Error::custom("word records of a partial size"));
+        }
+        let mut short = HashMap::default();
+        short.reserve(records.len() / size);
+        for record in records.chunks_exact(size) {
+            let key = u128::from_le_bytes(record[..16].try_into().expect("16 bytes"));
+            let value = V::take(&record[16..])
+                .ok_or_else(|| serde::de::Error::custom("invalid word record"))?;
+            short.insert(key, value);
+        }
+        Ok(WordMap { short, long })
+    }
+}
+
 impl<V> WordMap<V> {
     /// Every lower-case form (of short ASCII words, unpacked) with its value.
     pub fn for_each(&self, mut f: impl FnMut(&str, &V)) {
@@ -186,6 +241,35 @@ mod tests {
         assert_eq!(m.get("z`[`{"), None);
         assert_eq!(m.get("z@{`{"), None);
         assert_eq!(m.get("arsenics"), None);
+    }
+
+    #[test]
+    fn a_word_map_reads_back_from_its_image_and_refuses_damaged_records() {
+        use crate::detect::cues::WordClass;
+        let mut m = WordMap::default();
+        for (i, w) in ["on", "supercalifragilistic", "été", "despite"]
+            .iter()
+            .enumerate()
+        {
+            *m.entry_or_insert_with(w, || WordClass::Content) = [
+                WordClass::Preposition,
+                WordClass::Adverb,
+                WordClass::Pronoun,
+                WordClass::Preposition,
+            ][i];
+        }
+        let bytes = postcard::to_allocvec(&m).unwrap();
+        let back: WordMap<WordClass> = postcard::from_bytes(&bytes).unwrap();
+        for w in ["On", "SUPERCALIFRAGILISTIC", "Été", "despite"] {
+            assert_eq!(back.get(w), m.get(w), "{w}");
+        }
+        assert_eq!(back.get("in"), None);
+        // A class byte no class has: an error, not a wrong class.
+        let mut damaged = bytes.clone();
+        // One length byte, then the first record's 16-byte key and class byte.
+        assert_eq!(usize::from(damaged[0]), 2 * 17);
+        damaged[1 + 16] = 200;
+        assert!(postcard::from_bytes::<WordMap<WordClass>>(&damaged).is_err());
     }
 
     #[test]

@@ -80,6 +80,36 @@ struct Lex {
     spun_dict: u16,
 }
 
+impl lexicon::FixedBytes for Lex {
+    const SIZE: usize = 16;
+
+    fn put(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.model.to_le_bytes());
+        out.extend_from_slice(&self.word.to_le_bytes());
+        out.extend_from_slice(&self.spun.to_le_bytes());
+        out.push(self.class.to_byte());
+        out.push(u8::from(self.spun_strong));
+        out.extend_from_slice(&self.spun_dict.to_le_bytes());
+    }
+
+    fn take(b: &[u8]) -> Option<Self> {
+        let u32_at = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+        (b.len() == Self::SIZE).then_some(())?;
+        Some(Lex {
+            model: u32_at(0),
+            word: u32_at(4),
+            spun: u32_at(8),
+            class: WordClass::from_byte(b[12])?,
+            spun_strong: match b[13] {
+                0 => false,
+                1 => true,
+                _ => return None,
+            },
+            spun_dict: u16::from_le_bytes([b[14], b[15]]),
+        })
+    }
+}
+
 const EMPTY_LEX: Lex = Lex {
     model: UNKNOWN,
     word: NONE,

@@ -157,7 +157,8 @@ mod tests {
         let image: &'static [u8] = compiled.to_image().leak();
         let decoded = Engine::from_image(image, ContextModel::embedded()).expect("decodes");
         // (Its own image may differ: a decoded hash map iterates in another order.)
-        let text = "The travel comes arsenic Mexico has worked to negociate with the Trump medication. \
+        let text =
+            "The travel comes arsenic Mexico has worked to negociate with the Trump medication. \
                     Noem will travel to Mexico connected Friday to conscionable with Sheinbaum. \
                     Results of profound learning and the irregular woodland classifier. \
                     A counterfeit consciusness model, with profound lerning.";

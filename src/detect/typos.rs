@@ -41,8 +41,7 @@ pub(super) struct TypoIndex {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(bound(deserialize = "'de: 'static"))]
 struct U32s(
-    #[serde(serialize_with = "as_bytes", deserialize_with = "borrowed::bytes")]
-    Cow<'static, [u8]>,
+    #[serde(serialize_with = "as_bytes", deserialize_with = "borrowed::bytes")] Cow<'static, [u8]>,
 );
 
 fn as_bytes<S: serde::Serializer>(bytes: &Cow<'static, [u8]>, s: S) -> Result<S::Ok, S::Error> {
@@ -51,7 +50,9 @@ fn as_bytes<S: serde::Serializer>(bytes: &Cow<'static, [u8]>, s: S) -> Result<S:
 
 impl U32s {
     fn from_values(values: impl IntoIterator<Item = u32>) -> Self {
-        U32s(Cow::Owned(values.into_iter().flat_map(u32::to_le_bytes).collect()))
+        U32s(Cow::Owned(
+            values.into_iter().flat_map(u32::to_le_bytes).collect(),
+        ))
     }
 
     fn len(&self) -> usize {
@@ -97,7 +98,11 @@ impl TypoIndex {
     }
 
     fn key(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.key_ends.get(i - 1) as usize };
+        let start = if i == 0 {
+            0
+        } else {
+            self.key_ends.get(i - 1) as usize
+        };
         &self.keys[start..self.key_ends.get(i) as usize]
     }
 
@@ -110,7 +115,11 @@ impl TypoIndex {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
                 std::cmp::Ordering::Equal => {
-                    let start = if mid == 0 { 0 } else { self.form_ends.get(mid - 1) as usize };
+                    let start = if mid == 0 {
+                        0
+                    } else {
+                        self.form_ends.get(mid - 1) as usize
+                    };
                     let end = self.form_ends.get(mid) as usize;
                     return Some((start..end).map(|j| self.forms.get(j)));
                 }

@@ -173,7 +173,9 @@ impl Limits {
                 let _ = answer.send(result);
             });
         if spawned.is_err() {
-            return Err(ApiError::Internal("no thread could be started for the check".into()));
+            return Err(ApiError::Internal(
+                "no thread could be started for the check".into(),
+            ));
         }
         match tokio::time::timeout_at(deadline, answered).await {
             Err(_elapsed) => Err(self.check_timeout()),

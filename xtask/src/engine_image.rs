@@ -32,7 +32,11 @@ pub fn run(args: &[String]) -> i32 {
     if check {
         let committed = std::fs::read(&path).unwrap_or_default();
         if committed == image {
-            println!("{} is up to date ({} bytes)", prebuilt::IMAGE_PATH, image.len());
+            println!(
+                "{} is up to date ({} bytes)",
+                prebuilt::IMAGE_PATH,
+                image.len()
+            );
             return 0;
         }
         eprintln!(
