@@ -374,8 +374,18 @@ pub fn lowercase_into<'b>(word: &str, buf: &'b mut String) -> &'b str {
 /// assert_eq!(match_case("Counterfeit Consciousness", "artificial intelligence"), "Artificial Intelligence");
 /// ```
 pub fn match_case(original: &str, replacement: &str) -> String {
-    let letters: Vec<char> = original.chars().filter(|c| c.is_alphabetic()).collect();
-    let all_upper = letters.len() > 1 && letters.iter().all(|c| c.is_uppercase());
+    // Two or more letters, all upper case (read without collecting them: this
+    // runs for every suggestion of every span).
+    let mut upper_letters = 0;
+    let mut all_upper = true;
+    for c in original.chars().filter(|c| c.is_alphabetic()) {
+        if !c.is_uppercase() {
+            all_upper = false;
+            break;
+        }
+        upper_letters += 1;
+    }
+    let all_upper = all_upper && upper_letters > 1;
     if all_upper {
         return replacement.to_uppercase();
     }
