@@ -74,19 +74,25 @@ measure() {
   for _ in $(seq "$n"); do
     /usr/bin/time -a -o "$log" -f '%e %U %S %M' "$@" >/dev/null 2>&1 || true
   done
-  awk '{ wall[NR] = $1; cpu[NR] = $2 + $3; rss[NR] = $4 }
+  # GNU time writes "Command exited with non-zero status N" before the
+  # figures of a run that fails (unspun exits 2 on a file it refuses): read
+  # only the lines of four numbers.
+  awk '$1 ~ /^[0-9.]+$/ && NF == 4 { n++; wall[n] = $1; cpu[n] = $2 + $3; rss[n] = $4 }
     function median(a, n,   i, j, t) {
       for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
       return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
-    END { printf "%.3f %.3f %d\n", median(wall, NR), median(cpu, NR), median(rss, NR) }' "$log"
+    END { printf "%.3f %.3f %d\n", median(wall, n), median(cpu, n), median(rss, n) }' "$log"
 }
 
 declare -A wall cpu rss
 row() {
-  local name=$1
+  # The arrays' keys have no spaces (read takes "wall[a b]" for two names).
+  local name=$1 key=${1// /_}
   shift
-  read -r wall[$name] cpu[$name] rss[$name] < <(measure "$runs" "$@")
-  awk -v n="$name" -v w="${wall[$name]}" -v c="${cpu[$name]}" -v r="${rss[$name]}" -v b="$bytes" 'BEGIN {
+  local w c r
+  read -r w c r < <(measure "$runs" "$@")
+  wall[$key]=$w cpu[$key]=$c rss[$key]=$r
+  awk -v n="$name" -v w="${wall[$key]}" -v c="${cpu[$key]}" -v r="${rss[$key]}" -v b="$bytes" 'BEGIN {
     printf "  %-20s %8.3f s wall %8.3f s CPU %8.1f MB/CPU-s %7.1f MB/s wall %6.0f MB peak\n",
       n, w, c, b / 1e6 / (c > 0 ? c : 0.001), b / 1e6 / (w > 0 ? w : 0.001), r / 1024 }'
 }
@@ -100,7 +106,7 @@ row "typos" "$typos" "${files[@]}"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 echo "== ratios (unspun per CPU-second over typos per CPU-second; > 1: unspun checks more per CPU-second)"
 for name in "unspun check" "unspun check json" "unspun batch"; do
-  printf '  %-20s %sx typos\n' "$name" "$(ratio "${cpu[typos]}" "${cpu[$name]}")"
+  printf '  %-20s %sx typos\n' "$name" "$(ratio "${cpu[typos]}" "${cpu[${name// /_}]}")"
 done
 
 # Start-up: milliseconds, below GNU time's resolution of 10 ms per run, so
