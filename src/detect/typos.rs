@@ -140,8 +140,8 @@ impl Engine {
             return Vec::new();
         }
         let mut found: Vec<u32> = Vec::new();
-        let mut consider = |ids: Option<Box<dyn Iterator<Item = u32> + '_>>| {
-            for index in ids.into_iter().flatten() {
+        let mut consider = |key: &str| {
+            for index in self.typo_index.get(key).into_iter().flatten() {
                 let candidate = &self.typo_forms[index as usize];
                 if strsim::osa_distance(form, candidate) <= 1 {
                     let id = self.lexicon.get(candidate).map_or(NONE, |l| l.word);
@@ -151,10 +151,8 @@ impl Engine {
                 }
             }
         };
-        let index = &self.typo_index;
-        let boxed = |ids: Option<_>| ids.map(|i| Box::new(i) as Box<dyn Iterator<Item = u32> + '_>);
-        consider(boxed(index.get(form)));
-        variants::for_each_deletion(form, |deletion| consider(boxed(index.get(deletion))));
+        consider(form);
+        variants::for_each_deletion(form, &mut consider);
         found.sort_unstable();
         found
     }
@@ -189,5 +187,40 @@ impl Engine {
             }
         }
         typo
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(index: &TypoIndex, key: &str) -> Option<Vec<u32>> {
+        index.get(key).map(Iterator::collect)
+    }
+
+    #[test]
+    fn the_flat_typo_index_finds_each_form_and_its_single_deletions_and_nothing_else() {
+        let forms: Vec<Text> = ["learning", "leaning", "forest", "woodland"]
+            .into_iter()
+            .map(|f| Text::Owned(f.to_string()))
+            .collect();
+        let index = TypoIndex::build(&forms);
+        assert_eq!(ids(&index, "learning"), Some(vec![0]));
+        // "leaning" is both a form and a deletion of "learning".
+        assert_eq!(ids(&index, "leaning"), Some(vec![0, 1]));
+        assert_eq!(ids(&index, "woodlnd"), Some(vec![3]));
+        // Six letters, the shortest form indexed.
+        assert_eq!(ids(&index, "forest"), Some(vec![2]));
+        assert_eq!(ids(&index, "fores"), Some(vec![2]));
+        // Not one deletion away from any form.
+        assert_eq!(ids(&index, "wood"), None);
+        assert_eq!(ids(&index, ""), None);
+        assert_eq!(ids(&index, "zzzzzzzz"), None);
+        // Decoded from its image, it answers the same.
+        let bytes: &'static [u8] = postcard::to_allocvec(&index).unwrap().leak();
+        let back: TypoIndex = postcard::from_bytes(bytes).unwrap();
+        for key in ["learning", "leaning", "woodlnd", "fores", "wood"] {
+            assert_eq!(ids(&back, key), ids(&index, key), "{key}");
+        }
     }
 }
