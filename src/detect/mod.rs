@@ -93,8 +93,10 @@ impl lexicon::FixedBytes for Lex {
     }
 
     fn take(b: &[u8]) -> Option<Self> {
+        if b.len() != Self::SIZE {
+            return None;
+        }
         let u32_at = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
-        (b.len() == Self::SIZE).then_some(())?;
         Some(Lex {
             model: u32_at(0),
             word: u32_at(4),

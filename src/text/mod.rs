@@ -376,16 +376,11 @@ pub fn lowercase_into<'b>(word: &str, buf: &'b mut String) -> &'b str {
 pub fn match_case(original: &str, replacement: &str) -> String {
     // Two or more letters, all upper case (read without collecting them: this
     // runs for every suggestion of every span).
-    let mut upper_letters = 0;
-    let mut all_upper = true;
-    for c in original.chars().filter(|c| c.is_alphabetic()) {
-        if !c.is_uppercase() {
-            all_upper = false;
-            break;
-        }
-        upper_letters += 1;
-    }
-    let all_upper = all_upper && upper_letters > 1;
+    let mut letters = 0;
+    let all_upper = original.chars().filter(|c| c.is_alphabetic()).all(|c| {
+        letters += 1;
+        c.is_uppercase()
+    }) && letters > 1;
     if all_upper {
         return replacement.to_uppercase();
     }
