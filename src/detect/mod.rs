@@ -42,6 +42,7 @@ mod scan;
 mod scorer;
 mod sections;
 mod trie;
+mod trigram;
 mod tuning;
 mod typos;
 mod variants;

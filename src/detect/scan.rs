@@ -26,6 +26,8 @@ pub(super) struct ScanBuffers {
 }
 
 pub(super) struct Document<'a, 't> {
+    /// The text the words are slices of.
+    pub(super) text: &'t str,
     pub(super) words: &'a [Word<'t>],
     pub(super) lex: &'a [Lex],
     /// Words read through a typo, with the trie words they may stand for.
@@ -42,6 +44,21 @@ impl Document<'_, '_> {
     #[inline]
     pub(super) fn has_typo(&self, i: usize) -> bool {
         bit_is_set(self.typo_at, i)
+    }
+
+    /// Whether word `i` starts a sentence, a heading or a quotation: it is
+    /// the first word, or what separates it from the word before holds a
+    /// full stop, question or exclamation mark, colon, line break, opening
+    /// quote or bracket. Such a word is capitalised whatever it is.
+    pub(super) fn sentence_start(&self, i: usize) -> bool {
+        let Some(before) = i.checked_sub(1) else {
+            return true;
+        };
+        let gap = self
+            .text
+            .get(self.words[before].end..self.words[i].start)
+            .unwrap_or("");
+        gap.contains(['.', '!', '?', ':', '\n', '\r', '"', '\u{201c}', '\u{2018}', '(', '[', '\u{ab}'])
     }
 
     /// The slot cues around word `i`, from the classes already looked up.
@@ -171,6 +188,7 @@ impl Engine {
             set_bit(&mut typo_at, i);
         }
         let doc = Document {
+            text,
             words: &words,
             lex,
             typo: &typo,

@@ -239,6 +239,7 @@ impl Engine {
                 }
             }
         }
+        self.trigram_verdicts(doc, &mut scored);
         let near_misses = scored
             .iter()
             .filter(|s| s.logit < min_logit)

@@ -47,7 +47,7 @@ use unspun::Checker;
 pub const NAME: &str = "eval";
 
 const USAGE: &str = "usage: eval [--corpus NAME] [--matrix] [--corpora NAME,...] [--sentences N] \
-[--clean DIR] [--seed N] [--fit] [--fit-on NAME] [--prior-shift X] [--pooling X] [--misses N]
+[--clean DIR] [--seed N] [--fit] [--fit-on NAME] [--prior-shift X] [--pooling X] [--tune NAME=X]... [--misses N]
   --corpus NAME     the corpus of the one-corpus table (bbc, sotu, lee, reuters)
   --matrix          every corpus and spinner family in one table, and the single-sentence measure
   --corpora LIST    the corpora of the matrix (default: every one installed)
@@ -57,6 +57,8 @@ const USAGE: &str = "usage: eval [--corpus NAME] [--matrix] [--corpora NAME,...]
   --fit             fit the scorer's weights first and print them
   --fit-on NAME     the corpus whose even half the fit uses (bbc or sotu; implies --fit)
   --prior-shift X, --pooling X   override those tuning values
+  --tune NAME=X     override the tuning value NAME (trigram_floor, trigram_limit, trigram_for,
+                    trigram_against, trigram_shift, prior_shift, pooling); repeatable
   --misses N        list the N commonest misses and false flags per class";
 
 const LENGTHS: [usize; 5] = [50, 150, 400, 1000, 2000];
@@ -73,6 +75,20 @@ pub struct Sample {
     words: usize,
 }
 
+/// The tuning value `--tune` names, if it is one the harness may set.
+fn tuning_value<'t>(tuning: &'t mut Tuning, name: &str) -> Option<&'t mut f64> {
+    Some(match name {
+        "trigram_floor" => &mut tuning.trigram_floor,
+        "trigram_limit" => &mut tuning.trigram_limit,
+        "trigram_for" => &mut tuning.trigram_for,
+        "trigram_against" => &mut tuning.trigram_against,
+        "trigram_shift" => &mut tuning.trigram_shift,
+        "prior_shift" => &mut tuning.prior_shift,
+        "pooling" => &mut tuning.pooling,
+        _ => return None,
+    })
+}
+
 /// The parsed command line.
 #[derive(Debug, Default)]
 struct Options {
@@ -86,6 +102,7 @@ struct Options {
     fit_on: Option<String>,
     prior_shift: Option<f64>,
     pooling: Option<f64>,
+    tune: Vec<(String, f64)>,
     misses: usize,
 }
 
@@ -121,6 +138,7 @@ impl Options {
                 "--fit-on",
                 "--prior-shift",
                 "--pooling",
+                "--tune",
                 "--misses",
             ];
             if !takes_value.contains(&flag) {
@@ -149,6 +167,14 @@ impl Options {
                     o.prior_shift = Some(value.parse().map_err(|_| bad("a number"))?)
                 }
                 "--pooling" => o.pooling = Some(value.parse().map_err(|_| bad("a number"))?),
+                "--tune" => {
+                    let (name, x) = value.split_once('=').ok_or_else(|| bad("NAME=X"))?;
+                    let x: f64 = x.parse().map_err(|_| bad("NAME=X with X a number"))?;
+                    if tuning_value(&mut Tuning::default(), name).is_none() {
+                        return Err(bad("a tuning value the harness can set"));
+                    }
+                    o.tune.push((name.to_string(), x));
+                }
                 _ => o.misses = value.parse().map_err(|_| bad("a count"))?,
             }
         }
@@ -241,6 +267,9 @@ pub fn run(args: &[String]) -> i32 {
     }
     if let Some(p) = options.pooling {
         tuning.pooling = p;
+    }
+    for (name, x) in &options.tune {
+        *tuning_value(&mut tuning, name).expect("checked when parsed") = *x;
     }
     let checker = Checker::builder()
         .tuning(tuning)
@@ -370,6 +399,10 @@ mod tests {
         assert_eq!(parse(&["--seed", "x"]).unwrap_err(), 2);
         assert_eq!(parse(&["--seed"]).unwrap_err(), 2);
         assert_eq!(parse(&["--bogus"]).unwrap_err(), 2);
+        let o = parse(&["--tune", "trigram_for=0.7", "--tune", "pooling=1"]).unwrap();
+        assert_eq!(o.tune, [("trigram_for".to_string(), 0.7), ("pooling".to_string(), 1.0)]);
+        assert_eq!(parse(&["--tune", "weights=1"]).unwrap_err(), 2);
+        assert_eq!(parse(&["--tune", "trigram_for"]).unwrap_err(), 2);
         assert_eq!(parse(&["--help"]).unwrap_err(), 0);
     }
 
