@@ -8,9 +8,10 @@ use unspun::{Checker, Verdict};
 #[test]
 fn a_candidate_below_the_threshold_raises_the_score_but_not_the_verdict() {
     let checker = Checker::default();
-    // "connected Tuesday" (for "on Tuesday") alone in a short sentence scores
-    // under the default threshold (about 0.4).
-    let report = checker.check("The vote takes place connected Tuesday.");
+    // "arsenic" is a candidate (spinners write it for "as"), but here it is
+    // the chemical: its slot favours it as written, and it scores under the
+    // default threshold.
+    let report = checker.check("The chemist said arsenic levels in the water were high.");
     assert!(
         report.spans.is_empty(),
         "precondition: no span, got {:?}",

@@ -149,6 +149,8 @@ impl Tuning {
                 original_closed: o.class != WordClass::Content,
                 artifact_closed: false,
                 capitalized,
+                // Its penalty only lowers the logit: a bound may leave it out.
+                sentence_start: false,
                 density: 0.0,
                 artifact_association: 0.0,
                 cues: *cues,

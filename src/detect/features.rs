@@ -23,8 +23,16 @@ pub struct Features {
     pub original_closed: bool,
     /// The artifact is a closed-class word.
     pub artifact_closed: bool,
-    /// The artifact is capitalised.
+    /// The artifact is capitalised, and not only because it starts a
+    /// sentence (see `sentence_start`).
     pub capitalized: bool,
+    /// The artifact is capitalised because it starts a sentence, a heading
+    /// or a quotation, and is read as its lower-case form ("Contempt strong
+    /// support" for "Despite strong support"). Not an entry of
+    /// [`Features::vector`]: the fitted weights never saw it, and
+    /// [`Tuning::sentence_start_penalty`](super::Tuning::sentence_start_penalty)
+    /// is set by hand.
+    pub sentence_start: bool,
     /// Strong artifacts per 100 words elsewhere in the document (capped).
     pub density: f64,
     /// How strongly the neighbours attract the artifact itself, in nats.

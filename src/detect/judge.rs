@@ -40,6 +40,7 @@ pub(crate) struct Scored {
     pub(super) original_class: WordClass,
     pub(super) artifact_closed: bool,
     pub(super) capitalized: bool,
+    pub(super) sentence_start: bool,
     pub(super) cues: Cues,
     pub(super) density: f64,
     /// How often the artifact occurs among the section's candidates.
@@ -59,6 +60,7 @@ impl Scored {
             original_closed: self.original_class != WordClass::Content,
             artifact_closed: self.artifact_closed,
             capitalized: self.capitalized,
+            sentence_start: self.sentence_start,
             density: self.density,
             artifact_association: self
                 .artifact_association
@@ -131,6 +133,7 @@ impl Engine {
         section: (u32, u32),
     ) -> Scored {
         let spun = &self.spun[doc.lex[i].spun as usize];
+        let sentence_start = doc.capital_read_lower(i);
         let (left, right) = self.neighbour_ids(doc, i, replaced);
         let artifact_association = self.model.suspect_association(left, spun.model, right);
         let mut ranked: Vec<Ranked> = spun
@@ -162,7 +165,8 @@ impl Engine {
             artifact_zipf: f64::from(spun.zipf),
             original_class: spun.originals[0].class,
             artifact_closed: spun.closed,
-            capitalized: doc.words[i].is_capitalized(),
+            capitalized: doc.words[i].is_capitalized() && !sentence_start,
+            sentence_start,
             cues: doc.cues(i),
             density: 0.0,
             occurrences: section.0,

@@ -36,6 +36,31 @@ pub(super) struct Document<'a, 't> {
     pub(super) typo_at: &'a [u64],
     /// The words that are spun artifacts, in text order.
     pub(super) spun_at: &'a [usize],
+    /// The artifacts (`Lex::spun`) that the text also writes capitalised
+    /// inside a sentence, sorted: there they are names ("Best", "Will"),
+    /// so a capitalised occurrence at a sentence start is taken for one too.
+    pub(super) names: &'a [u32],
+}
+
+/// Whether `words[i]` of `text` starts a sentence, a heading or a quotation:
+/// see [`Document::sentence_start`].
+fn starts_sentence(text: &str, words: &[Word], i: usize) -> bool {
+    let Some(before) = i.checked_sub(1) else {
+        return true;
+    };
+    let gap = text.get(words[before].end..words[i].start).unwrap_or("");
+    gap.contains([
+        '.', '!', '?', ':', '\n', '\r', '"', '\u{201c}', '\u{2018}', '(', '[', '\u{ab}',
+    ])
+}
+
+/// A capital letter followed by lower-case letters only ("Despite"; not "I",
+/// "NATO" or "McCain").
+fn capital_then_lower_case(word: &str) -> bool {
+    let mut chars = word.chars();
+    chars.next().is_some_and(char::is_uppercase)
+        && word.chars().nth(1).is_some()
+        && chars.all(char::is_lowercase)
 }
 
 impl Document<'_, '_> {
@@ -51,14 +76,23 @@ impl Document<'_, '_> {
     /// full stop, question or exclamation mark, colon, line break, opening
     /// quote or bracket. Such a word is capitalised whatever it is.
     pub(super) fn sentence_start(&self, i: usize) -> bool {
-        let Some(before) = i.checked_sub(1) else {
-            return true;
-        };
-        let gap = self
-            .text
-            .get(self.words[before].end..self.words[i].start)
-            .unwrap_or("");
-        gap.contains(['.', '!', '?', ':', '\n', '\r', '"', '\u{201c}', '\u{2018}', '(', '[', '\u{ab}'])
+        starts_sentence(self.text, self.words, i)
+    }
+
+    /// Whether word `i`, an artifact, is read as its lower-case form: it is
+    /// capitalised only because it starts a sentence ("Contempt strong
+    /// support, ..."). A word in capitals or with a capital inside is an
+    /// acronym or a name, and so is one the text also capitalises inside a
+    /// sentence, or one followed by another capitalised word ("Best Buy").
+    pub(super) fn capital_read_lower(&self, i: usize) -> bool {
+        let word = &self.words[i];
+        capital_then_lower_case(word.text)
+            && self.sentence_start(i)
+            && self.names.binary_search(&self.lex[i].spun).is_err()
+            && self
+                .words
+                .get(i + 1)
+                .is_none_or(|next| next.break_before || !next.is_capitalized())
     }
 
     /// The slot cues around word `i`, from the classes already looked up.
@@ -179,6 +213,13 @@ impl Engine {
         if cancelled() {
             return None;
         }
+        let mut names: Vec<u32> = spun_at
+            .iter()
+            .filter(|&&i| words[i].is_capitalized() && !starts_sentence(text, &words, i))
+            .map(|&i| lex[i].spun)
+            .collect();
+        names.sort_unstable();
+        names.dedup();
         let typo = self.find_typos(&words, lex, unknown);
         if cancelled() {
             return None;
@@ -194,6 +235,7 @@ impl Engine {
             typo: &typo,
             typo_at: &typo_at,
             spun_at,
+            names: &names,
         };
         covered.clear();
         covered.resize(words.len(), false);

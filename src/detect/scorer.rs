@@ -123,7 +123,7 @@ impl Engine {
         // A candidate that is read as its original beside another is scored
         // even under a higher threshold, so that what is reported does not
         // depend on the cut.
-        let cut_logit = min_logit.min(NEIGHBOUR_REPLACE_LOGIT);
+        let cut_logit = min_logit.min(NEIGHBOUR_REPLACE_LOGIT) - self.trigram_room();
         // First cut, from bounds that depend on the artifact alone ([`FirstCut`]).
         let level = DENSITY_LEVELS
             .iter()
@@ -163,7 +163,7 @@ impl Engine {
                 continue;
             }
             let cues = doc.cues(i);
-            let capitalized = doc.words[i].is_capitalized();
+            let capitalized = doc.words[i].is_capitalized() && !doc.capital_read_lower(i);
             let section = (k.occurrences, section_words);
             k.kept = t.logit_bound(spun, &cues, capitalized, density_bound, section) >= cut_logit;
         }

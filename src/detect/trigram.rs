@@ -81,7 +81,10 @@ impl std::ops::Deref for FormIds {
 /// The model's id of one word in any case; `buf` is used only when the word
 /// is not already lower-case ASCII.
 fn word_id(lm: &TrigramModel<'_>, word: &str, buf: &mut String) -> Option<WordId> {
-    if word.bytes().all(|b| !b.is_ascii_uppercase() && b.is_ascii()) {
+    if word
+        .bytes()
+        .all(|b| !b.is_ascii_uppercase() && b.is_ascii())
+    {
         lm.word(word)
     } else {
         text::lowercase_into(word, buf);
@@ -126,16 +129,16 @@ impl Engine {
         // read as the model's sentence-start marker.
         let mut left = [None; 2];
         let mut k = i;
-        for place in 0..2 {
+        for place in &mut left {
             if words[k].break_before {
                 if doc.sentence_start(k) {
-                    left[place] = lm.sentence_start();
+                    *place = lm.sentence_start();
                 }
                 break;
             }
             k -= 1;
             match id_of(k) {
-                Some(id) => left[place] = Some(id),
+                Some(id) => *place = Some(id),
                 None => break,
             }
         }
@@ -170,7 +173,8 @@ impl Engine {
         let artifact = form_ids(lm, doc.words[i].text, &mut buf)?;
         let original = form_ids(lm, original, &mut buf)?;
         let slot = self.trigram_slot(doc, i, read_as, &mut buf);
-        let unigrams = |form: &FormIds| -> f64 { form.iter().map(|&w| lm.log10_prob(&[], w)).sum() };
+        let unigrams =
+            |form: &FormIds| -> f64 { form.iter().map(|&w| lm.log10_prob(&[], w)).sum() };
         // Frequency taken out (the scorer weighs the Zipf gap on its own):
         // how much better the slot suits the original than its base rate
         // says, against the same for the word as written.
@@ -182,6 +186,14 @@ impl Engine {
 }
 
 impl Engine {
+    /// The most [`Engine::trigram_verdicts`] can raise a logit: a candidate
+    /// is cut unscored only when its bound falls short of the threshold by
+    /// more.
+    pub(super) fn trigram_room(&self) -> f64 {
+        let t = &self.tuning;
+        (t.trigram_for * t.trigram_limit - t.trigram_shift).max(0.0)
+    }
+
     /// The trigram verdict on a section's scored candidates (in text order,
     /// after pooling): each one whose logit reaches the tuning's
     /// `trigram_floor` reads its own slot in the trigram model, and the log10
@@ -271,8 +283,14 @@ mod tests {
     fn a_form_the_model_does_not_know_has_no_ids() {
         let lm = crate::lm::embedded();
         let mut buf = String::new();
-        assert_eq!(form_ids(lm, "In", &mut buf).as_deref(), Some(&ids(&["in"])[..]));
-        assert_eq!(form_ids(lm, "in front of", &mut buf).map(|v| v.len()), Some(3));
+        assert_eq!(
+            form_ids(lm, "In", &mut buf).as_deref(),
+            Some(&ids(&["in"])[..])
+        );
+        assert_eq!(
+            form_ids(lm, "in front of", &mut buf).map(|v| v.len()),
+            Some(3)
+        );
         assert_eq!(form_ids(lm, "qzxqzxq", &mut buf), None);
     }
 }

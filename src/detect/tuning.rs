@@ -53,6 +53,11 @@ pub struct Tuning {
     pub trigram_against: f64,
     /// Subtracted from the logit of every candidate the trigram model judges.
     pub trigram_shift: f64,
+    /// Subtracted from the logit of a capitalised word read as lower case
+    /// because it starts a sentence ([`Features::sentence_start`]): a
+    /// sentence start is where a name or a title stands more often than
+    /// elsewhere.
+    pub sentence_start_penalty: f64,
 }
 
 impl Default for Tuning {
@@ -71,8 +76,12 @@ impl Default for Tuning {
             // Set by hand, and measured by the harness and the tests: span
             // precision stays above 0.95 on the labelled set and false flags
             // under 0.1 per 1,000 words of BBC news, and the seed article's
-            // ordinary words ("tariff") stay unflagged.
-            prior_shift: 1.4,
+            // ordinary words ("tariff") stay unflagged. Raised from 1.15
+            // with the trigram verdict, which lifts candidates the prior
+            // held down: at 1.5, BBC (classic spinner) precision 0.969, clean
+            // flags 0.030 per 1,000 words, State of the Union 0.668; at 1.4,
+            // 0.967, 0.044 and 0.774.
+            prior_shift: 1.5,
             // Set by hand with the harness: function-word recall 0.810 ->
             // 0.853 while span precision stays at 0.951 to 0.956 on three
             // seeds (at 1.0 it fell to 0.946 on one) and clean text keeps its
@@ -81,8 +90,12 @@ impl Default for Tuning {
             spun_density: 1.0,
             spun_doc_closed_boost: 2.0,
             // Curated artifacts were seen in real spun copy; some ("Trump
-            // medication") have no bigram evidence in the counts at all.
-            spun_doc_curated_boost: 3.0,
+            // medication") have no bigram evidence in the counts at all, nor
+            // trigram evidence (the model predates the phrase): 3.0 -> 3.5
+            // with the higher prior shift, so that they stay flagged in a
+            // spun document (`tests/markup_html.rs`). The harness's spinners
+            // use no curated pairs, so its figures do not move.
+            spun_doc_curated_boost: 3.5,
             max_density: 2.0,
             phrase_weight: 1.0,
             pooling: 1.0,
@@ -102,11 +115,22 @@ impl Default for Tuning {
             // 1.1). A lower prior shift (1.1) buys rare-artifact recall
             // (0.881) but flags "tariff" in a one-sentence spun text.
             shortfall_weight: 2.0,
+            // Set with the harness (BBC and State of the Union, classic
+            // spinner). A clamp at 3 gave other-swap recall 0.216 against
+            // 0.201 at 2, but the room it needs under the pruning cut (see
+            // `Engine::trigram_room`) made a clean check 60 % dearer, at 2
+            // 18 %; at 1.5 recall fell further (0.190).
             trigram_floor: -3.0,
-            trigram_limit: 3.0,
+            trigram_limit: 2.0,
             trigram_for: 0.4,
             trigram_against: 1.0,
             trigram_shift: 0.0,
+            // Harness, "sentence starts" spinner: function-word recall
+            // 0.776 -> 0.918 on BBC (State of the Union 0.779 -> 0.918) at a
+            // penalty of 0 to 2, precision unchanged; clean flags change by
+            // less than 0.02 per 1,000 words. 0.5 lets a lone "Successful
+            // a statement, ..." be flagged.
+            sentence_start_penalty: 0.5,
         }
     }
 }
@@ -157,6 +181,9 @@ impl Tuning {
         }
         if f.original_closed && !f.artifact_closed {
             z += Self::shortfall_term(self.shortfall_gain(f), f.density);
+        }
+        if f.sentence_start {
+            z -= self.sentence_start_penalty;
         }
         z
     }

@@ -58,7 +58,8 @@ const USAGE: &str = "usage: eval [--corpus NAME] [--matrix] [--corpora NAME,...]
   --fit-on NAME     the corpus whose even half the fit uses (bbc or sotu; implies --fit)
   --prior-shift X, --pooling X   override those tuning values
   --tune NAME=X     override the tuning value NAME (trigram_floor, trigram_limit, trigram_for,
-                    trigram_against, trigram_shift, prior_shift, pooling); repeatable
+                    trigram_against, trigram_shift, prior_shift, pooling,
+                    sentence_start_penalty, spun_doc_curated_boost); repeatable
   --misses N        list the N commonest misses and false flags per class";
 
 const LENGTHS: [usize; 5] = [50, 150, 400, 1000, 2000];
@@ -85,6 +86,8 @@ fn tuning_value<'t>(tuning: &'t mut Tuning, name: &str) -> Option<&'t mut f64> {
         "trigram_shift" => &mut tuning.trigram_shift,
         "prior_shift" => &mut tuning.prior_shift,
         "pooling" => &mut tuning.pooling,
+        "sentence_start_penalty" => &mut tuning.sentence_start_penalty,
+        "spun_doc_curated_boost" => &mut tuning.spun_doc_curated_boost,
         _ => return None,
     })
 }
@@ -400,7 +403,13 @@ mod tests {
         assert_eq!(parse(&["--seed"]).unwrap_err(), 2);
         assert_eq!(parse(&["--bogus"]).unwrap_err(), 2);
         let o = parse(&["--tune", "trigram_for=0.7", "--tune", "pooling=1"]).unwrap();
-        assert_eq!(o.tune, [("trigram_for".to_string(), 0.7), ("pooling".to_string(), 1.0)]);
+        assert_eq!(
+            o.tune,
+            [
+                ("trigram_for".to_string(), 0.7),
+                ("pooling".to_string(), 1.0)
+            ]
+        );
         assert_eq!(parse(&["--tune", "weights=1"]).unwrap_err(), 2);
         assert_eq!(parse(&["--tune", "trigram_for"]).unwrap_err(), 2);
         assert_eq!(parse(&["--help"]).unwrap_err(), 0);
