@@ -122,7 +122,8 @@ impl Engine {
             .min(t.max_density);
         // A candidate that is read as its original beside another is scored
         // even under a higher threshold, so that what is reported does not
-        // depend on the cut.
+        // depend on the cut; and the bounds are of the bigram scorer's logit,
+        // which the trigram verdict may still raise by its room.
         let cut_logit = min_logit.min(NEIGHBOUR_REPLACE_LOGIT) - self.trigram_room();
         // First cut, from bounds that depend on the artifact alone ([`FirstCut`]).
         let level = DENSITY_LEVELS
