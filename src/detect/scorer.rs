@@ -240,7 +240,7 @@ impl Engine {
                 }
             }
         }
-        self.trigram_verdicts(doc, &mut scored);
+        self.trigram_verdicts(doc, &mut scored, min_logit);
         let near_misses = scored
             .iter()
             .filter(|s| s.logit < min_logit)
