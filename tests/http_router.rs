@@ -647,6 +647,10 @@ async fn every_problem_type_is_explained_at_its_uri() {
 
 #[tokio::test]
 async fn cors_preflight_is_answered_and_errors_carry_cors_headers() {
+    let (app, _) = http_common::app_with(&ServeConfig {
+        cors_origins: vec!["https://editor.example".into()],
+        ..config()
+    });
     let preflight = Request::builder()
         .method(Method::OPTIONS)
         .uri("/v1/check")
@@ -655,9 +659,12 @@ async fn cors_preflight_is_answered_and_errors_carry_cors_headers() {
         .header("access-control-request-headers", "content-type")
         .body(Body::empty())
         .unwrap();
-    let reply = call(&app(), preflight).await;
+    let reply = call(&app, preflight).await;
     assert!(reply.status.is_success(), "{:?}", reply.status);
-    assert_eq!(reply.headers["access-control-allow-origin"], "*");
+    assert_eq!(
+        reply.headers["access-control-allow-origin"],
+        "https://editor.example"
+    );
     assert!(reply.headers["access-control-allow-methods"]
         .to_str()
         .unwrap()
@@ -669,9 +676,12 @@ async fn cors_preflight_is_answered_and_errors_carry_cors_headers() {
     request
         .headers_mut()
         .insert("origin", "https://editor.example".parse().unwrap());
-    let reply = call(&app(), request).await;
+    let reply = call(&app, request).await;
     reply.assert_problem(400, "unknown-option");
-    assert_eq!(reply.headers["access-control-allow-origin"], "*");
+    assert_eq!(
+        reply.headers["access-control-allow-origin"],
+        "https://editor.example"
+    );
     assert!(reply.headers["access-control-expose-headers"]
         .to_str()
         .unwrap()
@@ -742,7 +752,8 @@ async fn server_defaults_apply_where_a_request_gives_no_option() {
         ..Default::default()
     };
     let state =
-        unspun::server::AppState::with_defaults(http_common::checker(), defaults, &config());
+        unspun::server::AppState::with_defaults(http_common::checker(), defaults, &config())
+            .unwrap();
     let app = unspun::server::router(state);
     let report = call(&app, post_json("/v1/check", &json!({ "text": SPUN })))
         .await

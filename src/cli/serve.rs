@@ -18,13 +18,20 @@ pub struct ServeArgs {
 }
 
 pub fn run(args: ServeArgs) -> Result<i32, String> {
+    let started = std::time::Instant::now();
     let (checker, defaults) = args.checker.build()?;
+    let model_load = started.elapsed();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
     let addr = args.server.addr;
-    let served = runtime.block_on(unspun::server::serve_with(checker, defaults, args.server));
+    let served = runtime.block_on(unspun::server::serve_with(
+        checker,
+        defaults,
+        args.server,
+        model_load,
+    ));
     // Checks still running were told to stop when their requests were dropped;
     // a check stops within one stage of its work, so this wait is short.
     runtime.shutdown_timeout(SHUTDOWN_CHECKS);

@@ -303,9 +303,7 @@ impl LineReader {
                     self.stop();
                     return Some(Line::Failed {
                         number: self.number + 1,
-                        error: ApiError::InvalidRequest(format!(
-                            "the request body could not be read: {error}"
-                        )),
+                        error: super::rate::body_read_error(&error),
                     });
                 }
                 Err(_elapsed) => {

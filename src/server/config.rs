@@ -5,6 +5,8 @@
 //! CMS. The CLI embeds [`ServeConfig`] in its `serve` subcommand.
 
 use std::net::SocketAddr;
+use std::num::NonZeroU32;
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// Default listening address: loopback only, so nothing is exposed by accident.
@@ -72,6 +74,72 @@ pub struct ServeConfig {
         value_name = "BYTES"
     )]
     pub max_memory_bytes: u64,
+
+    /// File of API keys, one `NAME KEY` pair per line (`#` starts a comment;
+    /// keys of 16 characters or more). With it every request needs a key, as
+    /// `Authorization: Bearer KEY` or LanguageTool's `apiKey` parameter; the
+    /// file is read again on SIGHUP.
+    #[arg(long, env = "UNSPUN_API_KEY_FILE", value_name = "PATH")]
+    pub api_key_file: Option<PathBuf>,
+
+    /// With --api-key-file: also require a key for /healthz, /v2/healthcheck,
+    /// /openapi.yaml and /problems/*, which are otherwise open.
+    #[arg(long, env = "UNSPUN_REQUIRE_KEY_EVERYWHERE", requires = "api_key_file")]
+    pub require_key_everywhere: bool,
+
+    /// Requests per second allowed to each API key (without keys: to each
+    /// client address). Over it: 429 with Retry-After. Unlimited if unset.
+    #[arg(long, env = "UNSPUN_RATE_LIMIT_REQUESTS", value_name = "PER_SECOND")]
+    pub rate_limit_requests: Option<NonZeroU32>,
+
+    /// Requests a client may send at once above its rate (the bucket's size);
+    /// defaults to one second's worth of --rate-limit-requests.
+    #[arg(
+        long,
+        env = "UNSPUN_RATE_LIMIT_BURST",
+        value_name = "REQUESTS",
+        requires = "rate_limit_requests"
+    )]
+    pub rate_limit_burst: Option<NonZeroU32>,
+
+    /// Request-body bytes per second allowed to each key or client address.
+    /// The burst is one second's worth, and never less than --max-body-bytes
+    /// (so that any body the server accepts can pass). Unlimited if unset.
+    #[arg(long, env = "UNSPUN_RATE_LIMIT_BYTES", value_name = "BYTES_PER_SECOND")]
+    pub rate_limit_bytes: Option<NonZeroU32>,
+
+    /// Header that holds the client's address, set by a reverse proxy in front
+    /// (e.g. X-Real-IP; for X-Forwarded-For the last address is taken). Used
+    /// for rate limits without keys. Set it only behind a proxy that always
+    /// sets it: clients can send it themselves.
+    #[arg(long, env = "UNSPUN_CLIENT_ADDRESS_HEADER", value_name = "HEADER")]
+    pub client_address_header: Option<String>,
+
+    /// Origin whose web pages may call the API (CORS), e.g.
+    /// https://cms.example.org; repeatable, or `*` for every origin. Without
+    /// it no CORS headers are sent, and requests that a browser sends from
+    /// another site's page (their Origin header names another host) get 403.
+    #[arg(
+        long = "cors-origin",
+        env = "UNSPUN_CORS_ORIGINS",
+        value_delimiter = ',',
+        value_name = "ORIGIN"
+    )]
+    pub cors_origins: Vec<String>,
+
+    /// Format of the log lines on stderr.
+    #[arg(long, env = "UNSPUN_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+/// How the server writes its log lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
 }
 
 impl Default for ServeConfig {
@@ -82,7 +150,35 @@ impl Default for ServeConfig {
             timeout_ms: DEFAULT_TIMEOUT_MS,
             max_concurrent: DEFAULT_MAX_CONCURRENT,
             max_memory_bytes: DEFAULT_MAX_MEMORY_BYTES,
+            api_key_file: None,
+            require_key_everywhere: false,
+            rate_limit_requests: None,
+            rate_limit_burst: None,
+            rate_limit_bytes: None,
+            client_address_header: None,
+            cors_origins: Vec::new(),
+            log_format: LogFormat::Text,
         }
+    }
+}
+
+/// Why the server cannot start with a configuration. Each names the flag.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum SetupError {
+    /// `--api-key-file` cannot be used.
+    #[error("--api-key-file: {0}")]
+    KeyFile(#[from] super::access::KeyFileError),
+    /// A `--cors-origin` value is not an origin.
+    #[error("{0}")]
+    Origin(String),
+    /// A rate-limit flag is not usable.
+    #[error("{0}")]
+    RateLimit(String),
+}
+
+impl From<SetupError> for std::io::Error {
+    fn from(error: SetupError) -> Self {
+        std::io::Error::new(std::io::ErrorKind::InvalidInput, error.to_string())
     }
 }
 
@@ -132,5 +228,46 @@ mod tests {
         assert_eq!(cli.serve.max_concurrent, 3);
         assert_eq!(cli.serve.max_memory_bytes, 1 << 20);
         assert!(Cli::try_parse_from(["unspun", "--max-concurrent", "0"]).is_err());
+    }
+
+    #[test]
+    fn exposure_flags_parse_and_their_dependencies_are_enforced() {
+        let cli = Cli::try_parse_from([
+            "unspun",
+            "--api-key-file",
+            "/etc/unspun/keys",
+            "--require-key-everywhere",
+            "--rate-limit-requests",
+            "20",
+            "--rate-limit-burst",
+            "40",
+            "--rate-limit-bytes",
+            "1000000",
+            "--client-address-header",
+            "X-Real-IP",
+            "--cors-origin",
+            "https://a.example,https://b.example",
+            "--cors-origin",
+            "https://c.example",
+            "--log-format",
+            "json",
+        ])
+        .unwrap();
+        let serve = cli.serve;
+        assert_eq!(
+            serve.api_key_file.as_deref(),
+            Some(std::path::Path::new("/etc/unspun/keys"))
+        );
+        assert!(serve.require_key_everywhere);
+        assert_eq!(serve.rate_limit_requests.map(NonZeroU32::get), Some(20));
+        assert_eq!(serve.rate_limit_burst.map(NonZeroU32::get), Some(40));
+        assert_eq!(serve.rate_limit_bytes.map(NonZeroU32::get), Some(1_000_000));
+        assert_eq!(serve.cors_origins.len(), 3);
+        assert_eq!(serve.log_format, LogFormat::Json);
+        // A burst without a rate, closing routes without keys, a zero rate.
+        assert!(Cli::try_parse_from(["unspun", "--rate-limit-burst", "5"]).is_err());
+        assert!(Cli::try_parse_from(["unspun", "--require-key-everywhere"]).is_err());
+        assert!(Cli::try_parse_from(["unspun", "--rate-limit-requests", "0"]).is_err());
+        assert!(Cli::try_parse_from(["unspun", "--log-format", "xml"]).is_err());
     }
 }

@@ -724,6 +724,7 @@ pub async fn check(State(state): State<AppState>, request: Request) -> Result<Re
             if cancel.is_cancelled() {
                 return Err(timeout().into());
             }
+            shared.metrics().count_spans(&report.spans);
             let response = render(&plan, &report.spans);
             Ok::<_, LtError>(serde_json::to_vec(&response).expect("the response serializes"))
         })

@@ -100,9 +100,7 @@ impl Limits {
             }),
             Ok(Ok(collected)) => Ok((collected.to_bytes(), reservation)),
             Ok(Err(error)) if error.is::<LengthLimitError>() => Err(too_large),
-            Ok(Err(error)) => Err(ApiError::InvalidRequest(format!(
-                "the request body could not be read: {error}"
-            ))),
+            Ok(Err(error)) => Err(super::rate::body_read_error(&*error)),
         }
     }
 

@@ -99,6 +99,24 @@ pub enum ApiError {
     /// The request is not HTTP the server can read; answered by the HTTP layer
     /// before any handler, with 400, 414 or 431 ([`super::io::ParseErrors`]).
     BadHttp(StatusCode),
+    /// The request has no API key, or one the server does not know. The
+    /// detail never includes the key.
+    Unauthorized {
+        /// Whether a key was sent at all.
+        key_sent: bool,
+    },
+    /// The request comes from a web page on an origin the server does not allow.
+    OriginNotAllowed {
+        /// The request's `Origin`, shortened to 100 bytes.
+        origin: String,
+    },
+    /// The client is over its rate limit; try again after `retry_after` seconds.
+    RateLimited {
+        /// What is limited: "requests" or "request-body bytes".
+        what: &'static str,
+        /// Seconds until the request would be allowed.
+        retry_after: u64,
+    },
     /// A bug: the server failed. The detail never includes the request's text.
     Internal(String),
 }
@@ -215,6 +233,24 @@ pub const PROBLEM_TYPES: &[ProblemType] = &[
         explanation: "The request head (request line and headers) is over the server's limit of several hundred KB, or has more than 100 headers. The connection is closed.",
     },
     ProblemType {
+        slug: "unauthorized",
+        title: "Unauthorized",
+        status: StatusCode::UNAUTHORIZED,
+        explanation: "The server requires an API key and the request has none, or one it does not know. Send the key as `Authorization: Bearer KEY`, or as the `apiKey` parameter of /v2/check.",
+    },
+    ProblemType {
+        slug: "origin-not-allowed",
+        title: "Origin not allowed",
+        status: StatusCode::FORBIDDEN,
+        explanation: "The request was sent by a web page on another site (its `Origin` header names another host) and the server does not allow that origin. The operator can allow it with --cors-origin.",
+    },
+    ProblemType {
+        slug: "rate-limited",
+        title: "Rate limited",
+        status: StatusCode::TOO_MANY_REQUESTS,
+        explanation: "The API key (or, without keys, the client address) is over its rate of requests or of request-body bytes per second. Retry after the number of seconds in the `Retry-After` header; the `RateLimit` and `RateLimit-Policy` headers give the quota.",
+    },
+    ProblemType {
         slug: "internal-error",
         title: "Internal server error",
         status: StatusCode::INTERNAL_SERVER_ERROR,
@@ -275,6 +311,9 @@ impl ApiError {
                 431 => "headers-too-large",
                 _ => "malformed-http",
             },
+            ApiError::Unauthorized { .. } => "unauthorized",
+            ApiError::OriginNotAllowed { .. } => "origin-not-allowed",
+            ApiError::RateLimited { .. } => "rate-limited",
             ApiError::Internal(_) => "internal-error",
         }
     }
@@ -354,6 +393,16 @@ impl ApiError {
                 )
             }
             ApiError::BadHttp(_) => kind.explanation.to_string(),
+            ApiError::Unauthorized { key_sent: false } => {
+                "this server requires an API key: send it as `Authorization: Bearer KEY`".into()
+            }
+            ApiError::Unauthorized { key_sent: true } => "the API key is not valid".into(),
+            ApiError::OriginNotAllowed { origin } => format!(
+                "requests from web pages on {origin} are not allowed by this server"
+            ),
+            ApiError::RateLimited { what, retry_after } => {
+                format!("over the rate limit of {what} per second; retry after {retry_after} s")
+            }
             ApiError::Internal(detail) => detail.clone(),
         };
         problem
@@ -413,18 +462,36 @@ impl IntoResponse for Problem {
     }
 }
 
+/// Put in the extensions of every problem response: which problem it is, for
+/// the metrics (`unspun_rejected_total`) without parsing the body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProblemSlug(pub &'static str);
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let overloaded = matches!(
             self,
             ApiError::Overloaded { .. } | ApiError::OverMemoryBudget { .. }
         );
+        let slug = self.slug();
         let mut response = self.problem().into_response();
+        let headers = response.headers_mut();
         if overloaded {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
         }
+        match self {
+            ApiError::RateLimited { retry_after, .. } => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+            }
+            ApiError::Unauthorized { .. } => {
+                headers.insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer realm=\"unspun\""),
+                );
+            }
+            _ => {}
+        }
+        response.extensions_mut().insert(ProblemSlug(slug));
         response
     }
 }

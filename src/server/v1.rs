@@ -274,6 +274,7 @@ pub fn check_into(
         .ok_or_else(|| ApiError::CheckTimeout {
             limit_ms: state.limits().timeout_ms(),
         })?;
+    state.metrics().count_spans(&report.spans);
     serde_json::to_writer(out, &ReportBody::new(text, &report, unit))
         .map_err(|e| ApiError::Internal(format!("the report could not be serialized: {e}")))
 }
@@ -406,7 +407,7 @@ mod tests {
 
     #[test]
     fn api_defaults_include_fixed_but_not_diff() {
-        let state = AppState::new(Checker::new(), &crate::server::ServeConfig::default());
+        let state = AppState::new(Checker::new(), &crate::server::ServeConfig::default()).unwrap();
         let (unit, options) = RequestOptions::default().resolve(&state).unwrap();
         assert_eq!(unit, OffsetUnit::Utf8);
         assert!(options.include_fixed);

@@ -131,7 +131,7 @@ pub fn get(path: &str) -> Request<Body> {
 
 /// A router over the shared checker with `config`'s limits, and its state.
 pub fn app_with(config: &ServeConfig) -> (axum::Router, AppState) {
-    let state = AppState::new(checker(), config);
+    let state = AppState::new(checker(), config).expect("the test configuration is usable");
     (router(state.clone()), state)
 }
 
@@ -173,7 +173,7 @@ impl TestServer {
     pub async fn start_with_state(config: ServeConfig) -> (TestServer, AppState) {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let state = AppState::new(checker(), &config);
+        let state = AppState::new(checker(), &config).expect("the test configuration is usable");
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(unspun::server::serve_state_on(
             listener,
