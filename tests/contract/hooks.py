@@ -54,7 +54,11 @@ def ndjson_deserializer(ctx, response):
 
 def _loaded_dictionaries():
     url = os.environ.get("UNSPUN_URL", "http://127.0.0.1:8080").rstrip("/")
-    with urllib.request.urlopen(f"{url}/v1/dictionaries", timeout=10) as response:
+    request = urllib.request.Request(f"{url}/v1/dictionaries")
+    key = os.environ.get("UNSPUN_API_KEY")
+    if key:
+        request.add_header("Authorization", f"Bearer {key}")
+    with urllib.request.urlopen(request, timeout=10) as response:
         return [d["name"] for d in json.load(response)["dictionaries"]]
 
 

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Property-based contract test of the HTTP API with schemathesis (from PyPI).
 #
-# Starts `unspun serve` on loopback, lets schemathesis generate requests from the
-# served /openapi.yaml (valid and invalid ones, every endpoint, all its checks:
-# no 5xx, statuses, headers and bodies as documented, invalid input refused,
-# valid input accepted), then stops the server. Exits non-zero on any finding.
+# Starts `unspun serve` on loopback with an API key file, as an exposed server
+# runs, lets schemathesis generate requests from the served /openapi.yaml
+# (valid and invalid ones, every endpoint, all its checks: no 5xx, statuses,
+# headers and bodies as documented, invalid input refused, valid input
+# accepted) with the key, then stops the server. Exits non-zero on any finding.
 #
 # Settings (environment variables):
 #   VENV          virtualenv for schemathesis (default: target/schemathesis-venv;
@@ -36,12 +37,15 @@ if [[ -z "${UNSPUN_BIN:-}" ]]; then
 fi
 
 log=$(mktemp)
-"$UNSPUN_BIN" serve --addr "127.0.0.1:$PORT" 2>"$log" &
+keys=$(mktemp)
+key="contract-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+printf 'contract %s\n' "$key" >"$keys"
+"$UNSPUN_BIN" serve --addr "127.0.0.1:$PORT" --api-key-file "$keys" 2>"$log" &
 server=$!
 cleanup() {
   kill "$server" 2>/dev/null || true
   wait "$server" 2>/dev/null || true
-  rm -f "$log"
+  rm -f "$log" "$keys"
 }
 trap cleanup EXIT
 
@@ -55,8 +59,9 @@ curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null || { echo "server did not s
 hooks="$PWD/tests/contract/hooks.py"
 scratch=$(mktemp -d)
 status=0
-(cd "$scratch" && UNSPUN_URL="http://127.0.0.1:$PORT" SCHEMATHESIS_HOOKS="$hooks" \
+(cd "$scratch" && UNSPUN_URL="http://127.0.0.1:$PORT" UNSPUN_API_KEY="$key" SCHEMATHESIS_HOOKS="$hooks" \
   "$schemathesis" run "http://127.0.0.1:$PORT/openapi.yaml" \
+    --header "Authorization: Bearer $key" \
     --checks all \
     --max-examples "$MAX_EXAMPLES" \
     --seed "$SEED" \
@@ -64,6 +69,10 @@ status=0
     --no-color) || status=$?
 rm -rf "$scratch"
 
+if grep -qF "$key" "$log"; then
+  echo "the server's log holds the API key" >&2
+  status=1
+fi
 if grep -q ' status=5' "$log"; then
   echo "the server answered 5xx:" >&2
   grep ' status=5' "$log" >&2
