@@ -157,7 +157,7 @@ impl Engine {
             let existing = self.lex_mut(&form).spun;
             if existing == NONE {
                 let index = self.spun.len() as u32;
-                self.spun.push(SpunWord {
+                self.spun.owned_mut().push(SpunWord {
                     zipf: frequencies.zipf(&form),
                     artifact: Text::Owned(form.clone()),
                     model,
@@ -171,7 +171,7 @@ impl Engine {
                 });
                 self.lex_mut(&form).spun = index;
             } else {
-                let spun = &mut self.spun[existing as usize];
+                let spun = &mut self.spun.owned_mut()[existing as usize];
                 for o in originals {
                     if !spun.originals.iter().any(|x| x.text == o.text) {
                         spun.originals.push(o);
@@ -215,7 +215,7 @@ impl Engine {
         } else {
             self.trie.insert(&words, Terminal::Phrase(index));
         }
-        self.phrases.push(Phrase {
+        self.phrases.owned_mut().push(Phrase {
             artifact: Text::Owned(entry.artifact.clone()),
             words,
             breaks,

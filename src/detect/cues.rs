@@ -75,8 +75,9 @@ impl WordClass {
 
 /// Closed-class words and their classes.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 pub struct FunctionWords {
-    classes: WordMap<WordClass>,
+    pub(super) classes: WordMap<WordClass>,
 }
 
 impl FunctionWords {
@@ -104,7 +105,7 @@ impl FunctionWords {
 
     /// The class of `word` (any case).
     pub fn class(&self, word: &str) -> WordClass {
-        self.classes.get(word).copied().unwrap_or_default()
+        self.classes.get(word).unwrap_or_default()
     }
 }
 

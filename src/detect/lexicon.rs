@@ -12,20 +12,41 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 /// A map from a word's lower-case form to `V`, looked up by the word as written.
 ///
-/// In the prebuilt image (see [`super::prebuilt`]) the packed words are one
-/// run of fixed-size records ([`FixedBytes`]), read back in a tight loop
-/// into a table reserved at its final size: 65,000 words, no per-field
-/// decoding and no rehashing.
+/// In the prebuilt image (see [`super::prebuilt`]) the packed words are an
+/// open-addressing hash table of fixed-size records ([`FixedBytes`]), laid
+/// out when the image is written and probed in place when it is read: a
+/// start-up builds nothing for its 65,000 words, and a lookup hashes, probes
+/// and decodes one 32-byte record. A compiled map (and any map that is
+/// changed) keeps them in an ordinary hash map.
 #[derive(Debug, Clone)]
 pub struct WordMap<V> {
     short: HashMap<u128, V, BuildHasherDefault<PackedWordHasher>>,
+    /// The packed words of an image, when this map was read from one.
+    table: Option<Slots>,
     long: FxHashMap<Box<str>, V>,
+}
+
+/// An open-addressing table in an image: a power of two of slots, each a
+/// 16-byte packed key (zero when empty) and the value's bytes, probed
+/// linearly from the key's hash.
+#[derive(Debug, Clone, Copy)]
+struct Slots {
+    bytes: &'static [u8],
+    mask: usize,
+}
+
+/// The slot a key's probe starts at.
+fn home(key: u128, mask: usize) -> usize {
+    let mut hasher = PackedWordHasher::default();
+    hasher.write_u128(key);
+    hasher.finish() as usize & mask
 }
 
 impl<V> Default for WordMap<V> {
     fn default() -> Self {
         WordMap {
             short: HashMap::default(),
+            table: None,
             long: FxHashMap::default(),
         }
     }
@@ -121,6 +142,18 @@ pub trait FixedBytes: Sized {
     fn take(bytes: &[u8]) -> Option<Self>;
 }
 
+impl FixedBytes for u32 {
+    const SIZE: usize = 4;
+
+    fn put(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.to_le_bytes());
+    }
+
+    fn take(bytes: &[u8]) -> Option<Self> {
+        Some(u32::from_le_bytes(bytes.try_into().ok()?))
+    }
+}
+
 /// Serializes as bytes (postcard writes them as one length-prefixed run).
 struct AsBytes<'a>(&'a [u8]);
 
@@ -130,45 +163,111 @@ impl serde::Serialize for AsBytes<'_> {
     }
 }
 
-impl<V: FixedBytes + serde::Serialize> serde::Serialize for WordMap<V> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut records = Vec::with_capacity(self.short.len() * (16 + V::SIZE));
-        for (key, value) in &self.short {
-            records.extend_from_slice(&key.to_le_bytes());
-            value.put(&mut records);
+impl<V: FixedBytes + Copy> WordMap<V> {
+    fn record_size() -> usize {
+        16 + V::SIZE
+    }
+
+    /// The packed words as a table of slots, at most half full.
+    fn slot_bytes(&self) -> Vec<u8> {
+        let size = Self::record_size();
+        let mut entries: Vec<(u128, V)> = self.short_entries().collect();
+        entries.sort_unstable_by_key(|&(key, _)| key);
+        let slots = (entries.len() * 2).next_power_of_two().max(16);
+        let mask = slots - 1;
+        let mut bytes = vec![0u8; slots * size];
+        let mut value = Vec::with_capacity(V::SIZE);
+        for (key, v) in entries {
+            let mut at = home(key, mask);
+            while bytes[at * size..at * size + 16] != [0u8; 16] {
+                at = (at + 1) & mask;
+            }
+            bytes[at * size..at * size + 16].copy_from_slice(&key.to_le_bytes());
+            value.clear();
+            v.put(&mut value);
+            bytes[at * size + 16..(at + 1) * size].copy_from_slice(&value);
         }
-        serde::Serialize::serialize(&(AsBytes(&records), &self.long), s)
+        bytes
+    }
+
+    /// The packed words with their values, from the map or the table.
+    fn short_entries(&self) -> Box<dyn Iterator<Item = (u128, V)> + '_> {
+        match &self.table {
+            None => Box::new(self.short.iter().map(|(&k, &v)| (k, v))),
+            Some(slots) => {
+                let size = Self::record_size();
+                Box::new(slots.bytes.chunks_exact(size).filter_map(|record| {
+                    let key = u128::from_le_bytes(record[..16].try_into().expect("16 bytes"));
+                    (key != 0).then(|| (key, Self::value_of(record)))
+                }))
+            }
+        }
+    }
+
+    fn value_of(record: &[u8]) -> V {
+        V::take(&record[16..]).expect("an image's records decode (checked by the image's tests)")
+    }
+
+    /// Moves an image's table into the hash map, so that it can change.
+    fn make_owned(&mut self) {
+        if self.table.is_some() {
+            let entries: Vec<(u128, V)> = self.short_entries().collect();
+            self.table = None;
+            self.short.extend(entries);
+        }
+    }
+
+    /// Whether every record of an image's table decodes (it always does for
+    /// an image this crate wrote; its tests check the embedded one).
+    #[cfg(test)]
+    pub(super) fn records_decode(&self) -> bool {
+        let size = Self::record_size();
+        self.table.is_none_or(|slots| {
+            slots
+                .bytes
+                .chunks_exact(size)
+                .all(|record| record[..16] == [0u8; 16] || V::take(&record[16..]).is_some())
+        })
     }
 }
 
-impl<'de, V: FixedBytes + serde::Deserialize<'de>> serde::Deserialize<'de> for WordMap<V> {
+impl<V: FixedBytes + Copy + serde::Serialize> serde::Serialize for WordMap<V> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let slots = self.slot_bytes();
+        serde::Serialize::serialize(&(AsBytes(&slots), &self.long), s)
+    }
+}
+
+impl<'de: 'static, V: FixedBytes + serde::Deserialize<'de>> serde::Deserialize<'de> for WordMap<V> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let (records, long): (&'de [u8], FxHashMap<Box<str>, V>) =
+        let (bytes, long): (&'static [u8], FxHashMap<Box<str>, V>) =
             serde::Deserialize::deserialize(d)?;
         let size = 16 + V::SIZE;
-        if records.len() % size != 0 {
-            return Err(serde::de::Error::custom("word records of a partial size"));
+        let slots = bytes.len() / size;
+        if bytes.len() % size != 0 || !slots.is_power_of_two() {
+            return Err(serde::de::Error::custom(
+                "the word table is not a power of two of whole records",
+            ));
         }
-        let mut short = HashMap::default();
-        short.reserve(records.len() / size);
-        for record in records.chunks_exact(size) {
-            let key = u128::from_le_bytes(record[..16].try_into().expect("16 bytes"));
-            let value = V::take(&record[16..])
-                .ok_or_else(|| serde::de::Error::custom("invalid word record"))?;
-            short.insert(key, value);
-        }
-        Ok(WordMap { short, long })
+        Ok(WordMap {
+            short: HashMap::default(),
+            table: Some(Slots {
+                bytes,
+                mask: slots - 1,
+            }),
+            long,
+        })
     }
 }
 
-impl<V> WordMap<V> {
+impl<V: FixedBytes + Copy> WordMap<V> {
     /// Every lower-case form (of short ASCII words, unpacked) with its value.
     pub fn for_each(&self, mut f: impl FnMut(&str, &V)) {
-        for (key, v) in &self.short {
+        for (key, v) in self.short_entries() {
             let bytes = key.to_le_bytes();
             let len = bytes.iter().position(|&b| b == 0).unwrap_or(16);
             if let Ok(s) = std::str::from_utf8(&bytes[..len]) {
-                f(s, v);
+                f(s, &v);
             }
         }
         for (k, v) in &self.long {
@@ -178,32 +277,49 @@ impl<V> WordMap<V> {
 
     /// Every value, to change in place.
     pub fn for_each_mut(&mut self, mut f: impl FnMut(&mut V)) {
+        self.make_owned();
         self.short.values_mut().for_each(&mut f);
         self.long.values_mut().for_each(f);
     }
 
     /// Reserves room for `n` more words.
     pub fn reserve(&mut self, n: usize) {
+        self.make_owned();
         self.short.reserve(n);
     }
 
     /// The value for a word already [`pack`]ed.
     #[inline]
-    pub fn get_packed(&self, key: u128) -> Option<&V> {
-        self.short.get(&key)
+    pub fn get_packed(&self, key: u128) -> Option<V> {
+        let Some(slots) = &self.table else {
+            return self.short.get(&key).copied();
+        };
+        let size = Self::record_size();
+        let mut at = home(key, slots.mask);
+        loop {
+            let record = &slots.bytes[at * size..(at + 1) * size];
+            let found = u128::from_le_bytes(record[..16].try_into().expect("16 bytes"));
+            if found == key {
+                return Some(Self::value_of(record));
+            }
+            if found == 0 {
+                return None;
+            }
+            at = (at + 1) & slots.mask;
+        }
     }
 
     /// The value for `word`, compared case-insensitively.
     #[inline]
-    pub fn get(&self, word: &str) -> Option<&V> {
+    pub fn get(&self, word: &str) -> Option<V> {
         match pack(word) {
-            Some(key) => self.short.get(&key),
+            Some(key) => self.get_packed(key),
             None => {
                 if word.bytes().any(|b| b.is_ascii_uppercase()) || !word.is_ascii() {
                     let lower = word.to_lowercase();
-                    self.long.get(lower.as_str())
+                    self.long.get(lower.as_str()).copied()
                 } else {
-                    self.long.get(word)
+                    self.long.get(word).copied()
                 }
             }
         }
@@ -211,6 +327,7 @@ impl<V> WordMap<V> {
 
     /// The value for the lower-case `form`, inserted with `make` if missing.
     pub fn entry_or_insert_with(&mut self, form: &str, make: impl FnOnce() -> V) -> &mut V {
+        self.make_owned();
         match pack(form) {
             Some(key) => self.short.entry(key).or_insert_with(make),
             None => self.long.entry(Box::from(form)).or_insert_with(make),
@@ -229,15 +346,15 @@ mod tests {
             .iter()
             .enumerate()
         {
-            *m.entry_or_insert_with(w, || 0) = i;
+            *m.entry_or_insert_with(w, || 0) = i as u32;
         }
-        assert_eq!(m.get("ARSENIC"), Some(&0));
-        assert_eq!(m.get("Arsenic"), Some(&0));
-        assert_eq!(m.get("SuperCalifragilistic"), Some(&1));
-        assert_eq!(m.get("Été"), Some(&2));
-        assert_eq!(m.get("A"), Some(&3));
+        assert_eq!(m.get("ARSENIC"), Some(0));
+        assert_eq!(m.get("Arsenic"), Some(0));
+        assert_eq!(m.get("SuperCalifragilistic"), Some(1));
+        assert_eq!(m.get("Été"), Some(2));
+        assert_eq!(m.get("A"), Some(3));
         // Letters fold; the bytes next to the letter range ('@', '[') do not.
-        assert_eq!(m.get("Z@[`{"), Some(&4));
+        assert_eq!(m.get("Z@[`{"), Some(4));
         assert_eq!(m.get("z`[`{"), None);
         assert_eq!(m.get("z@{`{"), None);
         assert_eq!(m.get("arsenics"), None);
@@ -258,18 +375,47 @@ mod tests {
                 WordClass::Preposition,
             ][i];
         }
-        let bytes = postcard::to_allocvec(&m).unwrap();
-        let back: WordMap<WordClass> = postcard::from_bytes(&bytes).unwrap();
+        let bytes: &'static [u8] = postcard::to_allocvec(&m).unwrap().leak();
+        let back: WordMap<WordClass> = postcard::from_bytes(bytes).unwrap();
+        assert!(back.table.is_some() && back.records_decode());
         for w in ["On", "SUPERCALIFRAGILISTIC", "Été", "despite"] {
             assert_eq!(back.get(w), m.get(w), "{w}");
         }
         assert_eq!(back.get("in"), None);
-        // A class byte no class has: an error, not a wrong class.
-        let mut damaged = bytes.clone();
-        // One length byte, then the first record's 16-byte key and class byte.
-        assert_eq!(usize::from(damaged[0]), 2 * 17);
-        damaged[1 + 16] = 200;
-        assert!(postcard::from_bytes::<WordMap<WordClass>>(&damaged).is_err());
+        let mut words = Vec::new();
+        back.for_each(|w, &class| words.push((w.to_owned(), class)));
+        words.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(words.len(), 4);
+        assert_eq!(words[0], ("despite".to_owned(), WordClass::Preposition));
+        // The table: 16 slots (at most half full) of a 16-byte key and a class
+        // byte, after a two-byte length.
+        assert_eq!(&bytes[..2], &[0x90, 0x02]);
+        let slot = (0..16)
+            .find(|i| bytes[2 + i * 17..2 + i * 17 + 16] != [0u8; 16])
+            .unwrap();
+        // A class byte no class has is found by the check.
+        let mut damaged = bytes.to_vec();
+        damaged[2 + slot * 17 + 16] = 200;
+        let damaged: WordMap<WordClass> = postcard::from_bytes(damaged.leak()).unwrap();
+        assert!(!damaged.records_decode());
+        // A table that is not a power of two of records is refused.
+        let mut cut = vec![0x8f, 0x02];
+        cut.extend_from_slice(&bytes[2..2 + 271]);
+        cut.extend_from_slice(&bytes[2 + 272..]);
+        assert!(postcard::from_bytes::<WordMap<WordClass>>(cut.leak()).is_err());
+    }
+
+    #[test]
+    fn a_changed_image_map_moves_to_the_hash_map_and_keeps_its_words() {
+        use crate::detect::cues::WordClass;
+        let mut m = WordMap::default();
+        *m.entry_or_insert_with("on", || WordClass::Content) = WordClass::Preposition;
+        let bytes: &'static [u8] = postcard::to_allocvec(&m).unwrap().leak();
+        let mut back: WordMap<WordClass> = postcard::from_bytes(bytes).unwrap();
+        *back.entry_or_insert_with("in", || WordClass::Content) = WordClass::Preposition;
+        assert!(back.table.is_none());
+        assert_eq!(back.get("ON"), Some(WordClass::Preposition));
+        assert_eq!(back.get("in"), Some(WordClass::Preposition));
     }
 
     #[test]

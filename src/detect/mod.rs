@@ -38,6 +38,7 @@ mod judge;
 mod lexicon;
 mod phrases;
 pub mod prebuilt;
+mod records;
 mod scan;
 mod scorer;
 mod sections;
@@ -54,7 +55,7 @@ pub use tuning::Tuning;
 use crate::dict::{Dictionary, DictionaryInfo};
 use crate::text;
 use bounds::FirstCut;
-use compile::{Phrase, SpunWord};
+use compile::Phrase;
 use context::{ContextModel, Frequencies, UNKNOWN};
 use cues::{FunctionWords, WordClass};
 use lexicon::WordMap;
@@ -74,7 +75,7 @@ struct Lex {
     spun: u32,
     /// The closed class of the word, so that slot cues need no second lookup.
     class: WordClass,
-    /// Copies of the artifact's [`SpunWord::strong`] and [`SpunWord::dict`]:
+    /// Copies of the artifact's [`compile::SpunWord::strong`] and [`compile::SpunWord::dict`]:
     /// read for every candidate, which this way needs no visit to the
     /// artifact itself (in the padding of the other fields).
     spun_strong: bool,
@@ -133,8 +134,8 @@ pub struct Engine {
     lexicon: WordMap<Lex>,
     #[serde(skip, default = "ContextModel::empty")]
     model: ContextModel,
-    spun: Vec<SpunWord>,
-    phrases: Vec<Phrase>,
+    spun: records::Records<compile::SpunWord>,
+    phrases: records::Records<Phrase>,
     trie: Trie,
     /// Only used while compiling (it numbers the phrase words).
     #[serde(skip)]
@@ -151,6 +152,7 @@ pub struct Engine {
     proximity: FxHashMap<u32, Vec<u32>>,
     /// The first words of `proximity`'s keys, one bit per phrase word: asked
     /// at every phrase word of a text, answered without hashing.
+    #[serde(with = "trie::little_endian::u64s")]
     proximity_first: Vec<u64>,
     conditions: usize,
     condition_breaks: Vec<Vec<bool>>,
@@ -170,8 +172,8 @@ impl Engine {
     pub fn new(dicts: Vec<Dictionary>, model: ContextModel, frequencies: &Frequencies) -> Self {
         let mut engine = Engine {
             lexicon: WordMap::default(),
-            spun: Vec::new(),
-            phrases: Vec::new(),
+            spun: records::Records::default(),
+            phrases: records::Records::default(),
             trie: Trie::new(),
             phrase_words: Vec::new(),
             typo_forms: Vec::new(),
@@ -219,7 +221,7 @@ impl Engine {
         engine.typo_index = typos::TypoIndex::build(&engine.typo_forms);
         // Only for compiling.
         engine.written_forms = Default::default();
-        for spun in &mut engine.spun {
+        for spun in engine.spun.owned_mut() {
             spun.strong = spun.possibly_strong();
         }
         engine.first_cut = FirstCut::new(engine.spun.len());
@@ -236,7 +238,7 @@ impl Engine {
     /// Replaces the spun-word scorer's weights.
     pub fn set_tuning(&mut self, tuning: Tuning) {
         self.tuning = tuning;
-        for spun in &mut self.spun {
+        for spun in self.spun.decoded_mut() {
             spun.bounds = std::sync::OnceLock::new();
         }
         self.first_cut = FirstCut::new(self.spun.len());

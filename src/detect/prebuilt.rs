@@ -57,7 +57,7 @@ pub const IMAGE_PATH: &str = "dictionaries/engine.bin";
 pub static EMBEDDED_IMAGE: &[u8] = include_bytes!("../../dictionaries/engine.bin");
 
 /// What the image's header starts with; the number is the layout's version.
-const MAGIC: &[u8; 8] = b"unspun1\n";
+const MAGIC: &[u8; 8] = b"unspun2\n";
 
 /// The key of the data the binary embeds: a hash of the dictionary and model
 /// files, computed by `build.rs` (16 hexadecimal digits).
@@ -166,6 +166,20 @@ mod tests {
         let b = decoded.scan(text, &|_| true, 0.0);
         assert!(!a.findings.is_empty());
         assert_eq!(format!("{:?}", a.findings), format!("{:?}", b.findings));
+    }
+
+    #[test]
+    fn every_record_the_embedded_image_probes_in_place_decodes() {
+        let engine = Engine::from_image(EMBEDDED_IMAGE, ContextModel::empty())
+            .expect("the embedded image decodes");
+        assert!(engine.lexicon.records_decode());
+        assert!(engine.classes.classes.records_decode());
+        for id in 0..engine.spun.len() {
+            let _ = &engine.spun[id];
+        }
+        for id in 0..engine.phrases.len() {
+            let _ = &engine.phrases[id];
+        }
     }
 
     #[test]

@@ -188,8 +188,8 @@ impl Engine {
             // the probe for words of no dictionary, cost more than it saved:
             // two thirds of the words of English are in some dictionary.)
             let entry = match lexicon::pack(w.text) {
-                Some(key) => self.lexicon.get_packed(key).copied(),
-                None => self.lexicon.get(w.text).copied(),
+                Some(key) => self.lexicon.get_packed(key),
+                None => self.lexicon.get(w.text),
             };
             let entry = match entry {
                 Some(l) => l,

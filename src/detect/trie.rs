@@ -2,6 +2,7 @@
 //! entries, PPS condition phrases): almost every word of a text takes one step
 //! into it, so dead ends are answered from bit sets before any hashing.
 
+use super::records::Records;
 use super::NONE;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -16,17 +17,60 @@ pub(super) enum Terminal {
 /// word of some phrase, and almost every walk ends one step later: the bit
 /// sets below answer those dead ends from the cache, before the edge map or
 /// the terminal lists are touched.
+///
+/// In the prebuilt image the bit sets and the roots are runs of little-endian
+/// integers (copied, not decoded one varint at a time) and the terminal lists
+/// are records decoded when a walk first reaches them ([`Records`]).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 pub(super) struct Trie {
     pub(super) edges: FxHashMap<(u32, u32), u32>,
     /// Bits set at a hash of every edge key: a clear bit means no edge.
+    #[serde(with = "little_endian::u64s")]
     pub(super) edge_bits: Vec<u64>,
     /// The edges from the root, by word: every walk starts there, most end
     /// there, and an array answers without hashing.
+    #[serde(with = "little_endian::u32s")]
     pub(super) roots: Vec<u32>,
-    pub(super) terminals: Vec<Vec<Terminal>>,
+    pub(super) terminals: Records<Vec<Terminal>>,
     /// Nodes with a terminal, one bit each.
+    #[serde(with = "little_endian::u64s")]
     pub(super) terminal_bits: Vec<u64>,
+}
+
+/// Integer vectors as one run of little-endian bytes in an image.
+pub(super) mod little_endian {
+    macro_rules! vector_as_bytes {
+        ($name:ident, $int:ty) => {
+            pub(in super::super) mod $name {
+                use serde::{Deserialize, Deserializer, Serializer};
+                const SIZE: usize = std::mem::size_of::<$int>();
+
+                pub(in super::super::super) fn serialize<S: Serializer>(
+                    values: &[$int],
+                    s: S,
+                ) -> Result<S::Ok, S::Error> {
+                    let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+                    s.serialize_bytes(&bytes)
+                }
+
+                pub(in super::super::super) fn deserialize<'de, D: Deserializer<'de>>(
+                    d: D,
+                ) -> Result<Vec<$int>, D::Error> {
+                    let bytes = <&'de [u8]>::deserialize(d)?;
+                    if bytes.len() % SIZE != 0 {
+                        return Err(serde::de::Error::custom("a partial integer"));
+                    }
+                    Ok(bytes
+                        .chunks_exact(SIZE)
+                        .map(|b| <$int>::from_le_bytes(b.try_into().expect("whole integers")))
+                        .collect())
+                }
+            }
+        };
+    }
+    vector_as_bytes!(u64s, u64);
+    vector_as_bytes!(u32s, u32);
 }
 
 /// log2 of the number of bits in [`Trie::edge_bits`]: 128 KiB, of which the
@@ -58,7 +102,7 @@ impl Trie {
             edges: FxHashMap::default(),
             edge_bits: vec![0; 1 << (EDGE_BITS_LOG2 - 6)],
             roots: Vec::new(),
-            terminals: vec![Vec::new()],
+            terminals: Records::Owned(vec![Vec::new()]),
             terminal_bits: Vec::new(),
         }
     }
@@ -77,7 +121,7 @@ impl Trie {
             node = *self.edges.entry((parent, w)).or_insert_with(|| next);
             set_bit(&mut self.edge_bits, edge_bit(parent, w));
             if node == next {
-                self.terminals.push(Vec::new());
+                self.terminals.owned_mut().push(Vec::new());
                 if parent == 0 {
                     let slot = w as usize;
                     if self.roots.len() <= slot {
@@ -87,7 +131,7 @@ impl Trie {
                 }
             }
         }
-        self.terminals[node as usize].push(terminal);
+        self.terminals.owned_mut()[node as usize].push(terminal);
         set_bit(&mut self.terminal_bits, node as usize);
     }
 
