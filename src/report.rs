@@ -53,10 +53,11 @@ pub struct Span {
     pub message: String,
     /// Likely originals, best first, with the artifact's casing.
     pub suggestions: Vec<String>,
-    /// Whether `fixed` applies the top suggestion (confidence at or above the
-    /// fix threshold and an original that is not a guess). Not serialised:
-    /// faces use it to offer only the fixes `fixed` makes.
-    #[serde(skip)]
+    /// Whether `fixed` (and `unspun fix`) applies the top suggestion:
+    /// confidence at or above the fix threshold and an original that is not a
+    /// guess. A span that is not fixable is reported for a person to judge;
+    /// faces offer one-click fixes only for fixable spans.
+    #[serde(default)]
     pub fixable: bool,
 }
 

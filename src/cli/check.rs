@@ -1,9 +1,12 @@
-//! `unspun check`: a readable report on a terminal, or JSON for machines.
+//! `unspun check`: a readable report on a terminal, JSON for machines, or
+//! annotations for CI (GitHub workflow commands, SARIF).
 
+use super::ci_report;
 use super::input;
 use super::ordered;
 use super::CheckerArgs;
 use clap::{Args, ValueEnum};
+use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use unspun::text::LineIndex;
 use unspun::{Report, Verdict};
@@ -13,7 +16,9 @@ pub struct CheckArgs {
     /// Files to check; `-` or none reads standard input.
     #[arg(value_name = "FILES")]
     files: Vec<String>,
-    /// Output format: `text` for people, `json` for one JSON object per file and line.
+    /// Output format: `text` for people, `json` for one JSON object per file and
+    /// line, `github` for GitHub Actions annotations, `sarif` for one SARIF
+    /// 2.1.0 log of every file (GitHub code scanning).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
     /// When to colour the text report.
@@ -32,6 +37,8 @@ pub struct CheckArgs {
 enum Format {
     Text,
     Json,
+    Github,
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, ValueEnum)]
@@ -61,10 +68,18 @@ struct FileReport<'a> {
     report: &'a Report,
 }
 
+/// A file's SARIF results and the rules they use.
+type SarifPart = (Vec<serde_json::Value>, BTreeMap<String, &'static str>);
+
 /// What a worker hands the writer for one file.
 enum Done {
-    /// The report, rendered; `flagged` when it has a span.
-    Checked { out: Vec<u8>, flagged: bool },
+    /// The report, rendered (for SARIF: its results, written at the end);
+    /// `flagged` when it has a span.
+    Checked {
+        out: Vec<u8>,
+        sarif: Option<SarifPart>,
+        flagged: bool,
+    },
     /// The file could not be read: reported, and the run goes on.
     Unreadable(String),
     /// The check itself failed: the run stops.
@@ -73,8 +88,8 @@ enum Done {
 
 pub fn run(args: CheckArgs) -> Result<i32, String> {
     let (checker, mut options) = args.checker.build()?;
-    if let Format::Text = args.format {
-        // The text report shows neither.
+    if !matches!(args.format, Format::Json) {
+        // Only the JSON report shows them.
         options.include_fixed = false;
         options.include_diff = false;
     }
@@ -94,6 +109,7 @@ pub fn run(args: CheckArgs) -> Result<i32, String> {
             Err(e) => return Done::Failed(e.to_string()),
         };
         let mut out = Vec::with_capacity(256 + 256 * report.spans.len());
+        let mut sarif = None;
         match args.format {
             Format::Json => {
                 let record = FileReport {
@@ -105,9 +121,18 @@ pub fn run(args: CheckArgs) -> Result<i32, String> {
             }
             Format::Text => print_text(&mut out, &input.path, &input.text, &report, colour)
                 .expect("writing to memory"),
+            Format::Github => ci_report::write_github(&mut out, &input.path, &input.text, &report)
+                .expect("writing to memory"),
+            Format::Sarif => {
+                let mut rules = BTreeMap::new();
+                let results =
+                    ci_report::sarif_results(&input.path, &input.text, &report, &mut rules);
+                sarif = Some((results, rules));
+            }
         }
         Done::Checked {
             out,
+            sarif,
             flagged: !report.spans.is_empty(),
         }
     };
@@ -115,12 +140,19 @@ pub fn run(args: CheckArgs) -> Result<i32, String> {
     let mut out = stdout.lock();
     let mut outcome = input::Outcome::default();
     let mut error = None;
+    let mut sarif_results = Vec::new();
+    let mut sarif_rules = BTreeMap::new();
     ordered::for_each_ordered(&paths, jobs, work, |done| match done {
         Done::Checked {
             out: bytes,
+            sarif,
             flagged,
         } => {
             outcome.flagged |= flagged;
+            if let Some((results, rules)) = sarif {
+                sarif_results.extend(results);
+                sarif_rules.extend(rules);
+            }
             match out.write_all(&bytes) {
                 Ok(()) => true,
                 // The reader closed the pipe: stop quietly.
@@ -141,6 +173,17 @@ pub fn run(args: CheckArgs) -> Result<i32, String> {
             false
         }
     });
+    if matches!(args.format, Format::Sarif) && error.is_none() {
+        let log = ci_report::sarif_log(sarif_results, &sarif_rules);
+        let written = serde_json::to_writer_pretty(&mut out, &log)
+            .map_err(std::io::Error::from)
+            .and_then(|()| out.write_all(b"\n"));
+        match written {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            Err(e) => error = Some(format!("writing the report: {e}")),
+        }
+    }
     // The process ends here: freeing the model piece by piece would only cost
     // time (about 5 % of a one-file run), the system takes the memory back.
     std::mem::forget(checker);

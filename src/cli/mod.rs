@@ -5,6 +5,7 @@
 
 mod batch;
 mod check;
+mod ci_report;
 mod encoding;
 mod fix;
 mod input;

@@ -214,6 +214,8 @@ pub struct SpanBody<'a> {
     pub message: &'a str,
     /// See [`Span::suggestions`].
     pub suggestions: &'a [String],
+    /// See [`Span::fixable`].
+    pub fixable: bool,
 }
 
 impl<'a> ReportBody<'a> {
@@ -244,6 +246,7 @@ impl<'a> ReportBody<'a> {
                 confidence: span.confidence,
                 message: &span.message,
                 suggestions: &span.suggestions,
+                fixable: span.fixable,
             })
             .collect();
         ReportBody {
