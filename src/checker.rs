@@ -317,6 +317,8 @@ impl Checker {
             return Ok(None);
         }
         let allow: FxHashSet<String> = options.allow.iter().map(|a| a.to_lowercase()).collect();
+        // Inline ignores in the source (`unspun:ignore-line` and the like).
+        let ignored = crate::text::Ignored::find(text);
         // Built on the first span: most texts have none. The findings come in
         // text order, so the cursor walks the text once for all of them.
         let mut lines: Option<LineColumns> = None;
@@ -343,6 +345,9 @@ impl Checker {
                 continue;
             }
             let source = projection.source_range(finding.start..finding.end);
+            if ignored.covers(source.start) {
+                continue;
+            }
             let (line, column) = lines
                 .get_or_insert_with(|| LineColumns::new(text))
                 .line_column(source.start);

@@ -12,8 +12,10 @@
 //! *adjacent* ("counterfeit-consciousness", "Sheinbaum's"), any other character
 //! (punctuation, quotes, brackets) puts a *break* between them.
 
+mod directives;
 mod offsets;
 
+pub use directives::Ignored;
 pub use offsets::{LineColumns, LineIndex, OffsetUnit};
 
 /// One word of the input.
