@@ -86,7 +86,8 @@ enum Done {
     Failed(String),
 }
 
-pub fn run(args: CheckArgs) -> Result<i32, String> {
+pub fn run(mut args: CheckArgs) -> Result<i32, String> {
+    args.checker.load_config(&args.files)?;
     let (checker, mut options) = args.checker.build()?;
     if !matches!(args.format, Format::Json) {
         // Only the JSON report shows them.
@@ -94,7 +95,16 @@ pub fn run(args: CheckArgs) -> Result<i32, String> {
         options.include_diff = false;
     }
     let colour = args.color.enabled();
-    let paths = input::paths(&args.files);
+    let mut paths = if args.files.is_empty() && std::io::stdin().is_terminal() {
+        match args.checker.config() {
+            // No files, nothing piped, and a project: its tracked text files.
+            Some(config) => input::tracked_files(config, |p| args.checker.markup_for(p))?,
+            None => input::paths(&args.files),
+        }
+    } else {
+        input::paths(&args.files)
+    };
+    paths.retain(|p| !args.checker.ignores(p));
     let jobs = args.jobs.map_or_else(ordered::default_jobs, |n| n.get());
     let work = |path: &String| {
         let input = match input::read(path, args.input.max_bytes) {

@@ -35,18 +35,25 @@ pub struct FixArgs {
     checker: CheckerArgs,
 }
 
-pub fn run(args: FixArgs) -> Result<i32, String> {
+pub fn run(mut args: FixArgs) -> Result<i32, String> {
     if args.write && args.files.iter().any(|f| f == "-") {
         return Err("--write cannot rewrite standard input; name the files".into());
     }
+    args.checker.load_config(&args.files)?;
     let (checker, mut options) = args.checker.build()?;
+    let files: Vec<String> = args
+        .files
+        .iter()
+        .filter(|f| !args.checker.ignores(f))
+        .cloned()
+        .collect();
     options.include_diff = args.diff;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let colour = args.color.enabled();
     let mut unwritten = false;
     let outcome = input::check_files(
-        &args.files,
+        &files,
         &checker,
         &mut options,
         &args.checker,

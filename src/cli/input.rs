@@ -210,3 +210,50 @@ pub fn check_files(
     }
     Ok(outcome)
 }
+
+/// The files `git ls-files` lists under the configuration's folder that are
+/// prose unspun reads (Markdown, HTML, plain text, or a format the
+/// configuration's `[markup]` names), in git's order.
+pub fn tracked_files(
+    config: &super::config::Config,
+    markup_for: impl Fn(&str) -> unspun::Markup,
+) -> Result<Vec<String>, String> {
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(&config.root)
+        .args(["ls-files", "-z", "--full-name", "--", "."])
+        .output()
+        .map_err(|e| format!("no files named, and git could not list the project's files: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "no files named, and {} is not in a git repository: name the files to check",
+            config.root.display()
+        ));
+    }
+    let top = std::process::Command::new("git")
+        .arg("-C")
+        .arg(&config.root)
+        .args(["rev-parse", "--show-toplevel"])
+        .output()
+        .map_err(|e| format!("git: {e}"))?;
+    let top = std::path::PathBuf::from(String::from_utf8_lossy(&top.stdout).trim());
+    let current = std::env::current_dir().map_err(|e| format!("the current folder: {e}"))?;
+    Ok(output
+        .stdout
+        .split(|&b| b == 0)
+        .filter(|name| !name.is_empty())
+        .filter_map(|name| std::str::from_utf8(name).ok())
+        .map(|name| top.join(name))
+        .map(|path| {
+            path.strip_prefix(&current)
+                .map(|p| p.to_path_buf())
+                .unwrap_or(path)
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|path| {
+            let lower = path.to_ascii_lowercase();
+            markup_for(path) != unspun::Markup::Text || lower.ends_with(".txt")
+        })
+        .collect())
+}

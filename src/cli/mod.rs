@@ -6,6 +6,7 @@
 mod batch;
 mod check;
 mod ci_report;
+mod config;
 mod encoding;
 mod fix;
 mod input;
@@ -14,6 +15,8 @@ mod serve;
 mod write;
 
 use clap::{Args, Parser, Subcommand};
+use std::path::Path;
+use std::sync::Arc;
 use unspun::{CheckOptions, Checker, Markup};
 
 /// Finds article-spinning artifacts (spun words, tortured phrases) and gives back the unspun text.
@@ -57,12 +60,14 @@ pub struct CheckerArgs {
     /// Use only these dictionaries (by name; see `unspun dictionaries`); repeatable.
     #[arg(long = "only", value_name = "NAME")]
     only: Vec<String>,
-    /// Report spans with at least this confidence (0..1).
-    #[arg(long, value_name = "X", default_value_t = unspun::DEFAULT_MIN_CONFIDENCE)]
-    min_confidence: f64,
-    /// Fix spans with at least this confidence (0..1).
-    #[arg(long, value_name = "X", default_value_t = unspun::DEFAULT_FIX_THRESHOLD)]
-    fix_threshold: f64,
+    /// Report spans with at least this confidence (0..1; default 0.5, or the
+    /// configuration file's).
+    #[arg(long, value_name = "X")]
+    min_confidence: Option<f64>,
+    /// Fix spans with at least this confidence (0..1; default 0.5, or the
+    /// configuration file's).
+    #[arg(long, value_name = "X")]
+    fix_threshold: Option<f64>,
     /// The input format; `auto` goes by file extension (.md/.markdown: markdown,
     /// .html/.htm: html, anything else and standard input: text).
     #[arg(long, value_name = "FORMAT", default_value = "auto", value_parser = ["auto", "text", "markdown", "html"])]
@@ -70,19 +75,74 @@ pub struct CheckerArgs {
     /// Leave quoted material (block quotes, <q>) in Markdown and HTML unchecked.
     #[arg(long)]
     skip_quotes: bool,
+    /// Read this configuration file instead of looking for unspun.toml (or
+    /// .unspun.toml) from the first file's folder upward (`check` and `fix`).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    config: Option<String>,
+    /// Read no configuration file.
+    #[arg(long)]
+    no_config: bool,
+    /// The configuration file in force, once looked for.
+    #[arg(skip)]
+    loaded: Option<Arc<config::Config>>,
 }
 
 impl CheckerArgs {
-    /// Builds the checker and the options, or a one-line error.
+    /// Looks for the configuration file that applies to a run over `files`:
+    /// `--config`, else the first `unspun.toml` or `.unspun.toml` from the
+    /// first file's folder (the current folder for standard input) upward;
+    /// none with `--no-config`.
+    pub fn load_config(&mut self, files: &[String]) -> Result<(), String> {
+        if self.no_config {
+            return Ok(());
+        }
+        let found = match &self.config {
+            Some(path) => Some(config::Config::read(Path::new(path))?),
+            None => {
+                let start = files
+                    .first()
+                    .filter(|f| *f != "-")
+                    .and_then(|f| Path::new(f).parent())
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."));
+                config::Config::discover(start)?
+            }
+        };
+        self.loaded = found.map(Arc::new);
+        Ok(())
+    }
+
+    /// The configuration file in force, if any.
+    pub fn config(&self) -> Option<&config::Config> {
+        self.loaded.as_deref()
+    }
+
+    /// Whether the configuration leaves the file at `path` unchecked.
+    pub fn ignores(&self, path: &str) -> bool {
+        path != "-" && self.config().is_some_and(|c| c.ignores(Path::new(path)))
+    }
+
+    /// Builds the checker and the options, or a one-line error. Flags go
+    /// over the configuration file (lists are added to its lists).
     pub fn build(&self) -> Result<(Checker, CheckOptions), String> {
+        let file = self.config();
         let mut builder = Checker::builder();
-        if self.no_default_dicts {
+        if self.no_default_dicts || file.is_some_and(|c| c.no_default_dictionaries) {
             builder = builder.without_default_dictionaries();
         }
-        for path in &self.dictionaries {
+        let from_file = |pick: fn(&config::Config) -> &Vec<String>| {
+            file.map(pick).into_iter().flatten().cloned()
+        };
+        let dictionaries: Vec<String> = from_file(|c| &c.dictionaries)
+            .chain(self.dictionaries.iter().cloned())
+            .collect();
+        for path in &dictionaries {
             builder = builder.dictionary_file(path).map_err(|e| e.to_string())?;
         }
-        for path in &self.allow_files {
+        let allow_files: Vec<String> = from_file(|c| &c.allow_files)
+            .chain(self.allow_files.iter().cloned())
+            .collect();
+        for path in &allow_files {
             builder = builder.allowlist_file(path).map_err(|e| e.to_string())?;
         }
         let checker = builder.build().map_err(|e| e.to_string())?;
@@ -91,12 +151,23 @@ impl CheckerArgs {
         // before the exit (a third of the work of checking one sentence).
         static KEPT_UNTIL_EXIT: std::sync::OnceLock<Checker> = std::sync::OnceLock::new();
         let _ = KEPT_UNTIL_EXIT.set(checker.clone());
+        let only: Vec<String> = from_file(|c| &c.only)
+            .chain(self.only.iter().cloned())
+            .collect();
         let options = CheckOptions {
-            min_confidence: self.min_confidence,
-            fix_threshold: self.fix_threshold,
-            allow: self.allow.clone(),
-            dictionaries: (!self.only.is_empty()).then(|| self.only.clone()),
-            skip_quotes: self.skip_quotes,
+            min_confidence: self
+                .min_confidence
+                .or(file.and_then(|c| c.min_confidence))
+                .unwrap_or(unspun::DEFAULT_MIN_CONFIDENCE),
+            fix_threshold: self
+                .fix_threshold
+                .or(file.and_then(|c| c.fix_threshold))
+                .unwrap_or(unspun::DEFAULT_FIX_THRESHOLD),
+            allow: from_file(|c| &c.allow)
+                .chain(self.allow.iter().cloned())
+                .collect(),
+            dictionaries: (!only.is_empty()).then_some(only),
+            skip_quotes: self.skip_quotes || file.is_some_and(|c| c.skip_quotes),
             ..CheckOptions::default()
         };
         checker.validate(&options).map_err(|e| e.to_string())?;
@@ -105,12 +176,17 @@ impl CheckerArgs {
 }
 
 impl CheckerArgs {
-    /// The markup of the input read from `path` (`-` is standard input).
+    /// The markup of the input read from `path` (`-` is standard input): the
+    /// flag's, else the configuration's `[markup]` globs, else the extension's.
     pub fn markup_for(&self, path: &str) -> Markup {
         match self.markup.parse() {
             Ok(markup) => markup,
-            // `auto`: by extension.
-            Err(_) => Markup::from_path(path),
+            // `auto`: by the configuration, then by extension.
+            Err(_) => self
+                .config()
+                .filter(|_| path != "-")
+                .and_then(|c| c.markup_for(Path::new(path)))
+                .unwrap_or_else(|| Markup::from_path(path)),
         }
     }
 }
