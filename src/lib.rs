@@ -29,10 +29,13 @@
 pub mod batch;
 pub mod cancel;
 pub mod checker;
+pub mod config;
 pub mod detect;
 pub mod dict;
 pub mod error;
 pub mod lm;
+#[cfg(feature = "lsp")]
+pub mod lsp;
 pub mod markup;
 pub mod repair;
 pub mod report;

@@ -17,7 +17,12 @@ fn root() -> &'static Path {
 fn git(dir: &Path, args: &[&str]) {
     let status = Command::new("git")
         .current_dir(dir)
-        .args(["-c", "user.email=editor@example.org", "-c", "user.name=Editor"])
+        .args([
+            "-c",
+            "user.email=editor@example.org",
+            "-c",
+            "user.name=Editor",
+        ])
         .args(args)
         .status()
         .expect("git runs");
@@ -71,14 +76,21 @@ fn the_hook_fails_a_spun_file_and_passes_it_once_fixed() {
     let home = scratch.path().join("pre-commit-home");
     let (passed, output) = try_repo(&pre_commit, &repo, &home, "story.md");
     assert!(!passed, "a spun file passed the hook:\n{output}");
-    assert!(output.contains("story.md:3:11: volition -> will"), "{output}");
+    assert!(
+        output.contains("story.md:3:11: volition -> will"),
+        "{output}"
+    );
 
     let fixed = Command::new(env!("CARGO_BIN_EXE_unspun"))
         .current_dir(&repo)
         .args(["fix", "--write", "story.md"])
         .status()
         .unwrap();
-    assert_eq!(fixed.code(), Some(1), "exit 1: artifacts were found (and fixed)");
+    assert_eq!(
+        fixed.code(),
+        Some(1),
+        "exit 1: artifacts were found (and fixed)"
+    );
     assert_eq!(
         std::fs::read_to_string(repo.join("story.md")).unwrap(),
         "# Visit\n\nThe mayor will visit Lisbon on Friday.\n"

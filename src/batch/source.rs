@@ -698,7 +698,7 @@ fn read_wxr(
             Event::GeneralRef(r) => {
                 let resolved = match r.resolve_char_ref() {
                     Ok(Some(c)) => c.to_string(),
-                    _ => match r.as_ref() {
+                    _ => match &*r as &[u8] {
                         b"amp" => "&".into(),
                         b"lt" => "<".into(),
                         b"gt" => ">".into(),

@@ -215,7 +215,7 @@ pub fn check_files(
 /// prose unspun reads (Markdown, HTML, plain text, or a format the
 /// configuration's `[markup]` names), in git's order.
 pub fn tracked_files(
-    config: &super::config::Config,
+    config: &unspun::config::Config,
     markup_for: impl Fn(&str) -> unspun::Markup,
 ) -> Result<Vec<String>, String> {
     let output = std::process::Command::new("git")

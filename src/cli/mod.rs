@@ -6,10 +6,11 @@
 mod batch;
 mod check;
 mod ci_report;
-mod config;
 mod encoding;
 mod fix;
 mod input;
+#[cfg(feature = "lsp")]
+mod lsp;
 mod ordered;
 mod serve;
 mod write;
@@ -39,6 +40,9 @@ enum Command {
     Dictionaries(DictionaryArgs),
     /// Serve the HTTP API (POST /v1/check and friends; see openapi.yaml).
     Serve(serve::ServeArgs),
+    /// Run the language server on standard input and output, for editors.
+    #[cfg(feature = "lsp")]
+    Lsp(lsp::LspArgs),
 }
 
 /// Options shared by every subcommand that checks text.
@@ -84,7 +88,7 @@ pub struct CheckerArgs {
     no_config: bool,
     /// The configuration file in force, once looked for.
     #[arg(skip)]
-    loaded: Option<Arc<config::Config>>,
+    loaded: Option<Arc<unspun::config::Config>>,
 }
 
 impl CheckerArgs {
@@ -97,7 +101,7 @@ impl CheckerArgs {
             return Ok(());
         }
         let found = match &self.config {
-            Some(path) => Some(config::Config::read(Path::new(path))?),
+            Some(path) => Some(unspun::config::Config::read(Path::new(path))?),
             None => {
                 let start = files
                     .first()
@@ -105,7 +109,7 @@ impl CheckerArgs {
                     .and_then(|f| Path::new(f).parent())
                     .filter(|p| !p.as_os_str().is_empty())
                     .unwrap_or(Path::new("."));
-                config::Config::discover(start)?
+                unspun::config::Config::discover(start)?
             }
         };
         self.loaded = found.map(Arc::new);
@@ -113,7 +117,7 @@ impl CheckerArgs {
     }
 
     /// The configuration file in force, if any.
-    pub fn config(&self) -> Option<&config::Config> {
+    pub fn config(&self) -> Option<&unspun::config::Config> {
         self.loaded.as_deref()
     }
 
@@ -130,7 +134,7 @@ impl CheckerArgs {
         if self.no_default_dicts || file.is_some_and(|c| c.no_default_dictionaries) {
             builder = builder.without_default_dictionaries();
         }
-        let from_file = |pick: fn(&config::Config) -> &Vec<String>| {
+        let from_file = |pick: fn(&unspun::config::Config) -> &Vec<String>| {
             file.map(pick).into_iter().flatten().cloned()
         };
         let dictionaries: Vec<String> = from_file(|c| &c.dictionaries)
@@ -213,6 +217,8 @@ pub fn run() -> i32 {
         Command::Batch(args) => batch::run(args),
         Command::Dictionaries(args) => list_dictionaries(args),
         Command::Serve(args) => serve::run(args),
+        #[cfg(feature = "lsp")]
+        Command::Lsp(args) => lsp::run(args),
     };
     match result {
         Ok(code) => code,

@@ -2,11 +2,13 @@
 //! a content repository says once what its checks are, and editors, hooks and
 //! CI runs all check the same way.
 //!
-//! It is found from the folder of the first file checked (the current folder
-//! for standard input) upward; the first one found applies to the whole run.
-//! Paths in it are relative to its folder. Command-line flags go over it:
-//! a threshold given as a flag replaces the file's, lists given as flags
-//! (`--allow`, `--dict`, ...) are added to the file's.
+//! It is found from a folder upward ([`Config::discover`]): the CLI looks from
+//! the first file it checks (the current folder for standard input) and
+//! applies what it finds to the whole run; the language server looks from
+//! each document's folder. Paths in it are relative to its folder. The faces
+//! put their own settings over it: a threshold given as a flag replaces the
+//! file's, lists given as flags (`--allow`, `--dict`, ...) are added to the
+//! file's.
 //!
 //! ```toml
 //! min-confidence = 0.6
@@ -24,10 +26,10 @@
 //! "templates/**" = "html"
 //! ```
 
+use crate::Markup;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
-use unspun::Markup;
 
 /// The file names looked for, in order, in each folder.
 pub const FILE_NAMES: [&str; 2] = ["unspun.toml", ".unspun.toml"];
