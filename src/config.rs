@@ -2,10 +2,10 @@
 //! a content repository says once what its checks are, and editors, hooks and
 //! CI runs all check the same way.
 //!
-//! It is found from a folder upward ([`Config::discover`]): the CLI looks from
-//! the first file it checks (the current folder for standard input) and
-//! applies what it finds to the whole run; the language server looks from
-//! each document's folder. Paths in it are relative to its folder. The faces
+//! It is found from a folder upward ([`Config::discover`]): the CLI and the
+//! language server look from the folder of each file they check (the current
+//! folder for standard input), so a folder with a file of its own is checked
+//! by it. Paths in it are relative to its folder. The faces
 //! put their own settings over it: a threshold given as a flag replaces the
 //! file's, lists given as flags (`--allow`, `--dict`, ...) are added to the
 //! file's.
@@ -61,6 +61,8 @@ struct ConfigFile {
 /// A configuration file, read and checked.
 #[derive(Debug)]
 pub struct Config {
+    /// The file.
+    pub path: PathBuf,
     /// Its folder: what its paths and globs are relative to.
     pub root: PathBuf,
     pub min_confidence: Option<f64>,
@@ -143,6 +145,7 @@ impl Config {
             markup.push((build_set(set, path)?, format));
         }
         Ok(Config {
+            path: path.to_owned(),
             min_confidence: file.min_confidence,
             fix_threshold: file.fix_threshold,
             dictionaries: file.dictionaries.iter().map(resolve).collect(),

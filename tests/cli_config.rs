@@ -103,6 +103,31 @@ fn the_configuration_allows_ignores_sets_thresholds_and_markup() {
 }
 
 #[test]
+fn each_file_is_checked_by_the_configuration_nearest_to_it() {
+    let dir = tree();
+    std::fs::create_dir_all(dir.path().join("docs")).unwrap();
+    std::fs::write(dir.path().join("docs/guide.md"), SPUN).unwrap();
+    std::fs::write(dir.path().join("unspun.toml"), "allow = [\"volition\"]\n").unwrap();
+    std::fs::write(
+        dir.path().join("docs/unspun.toml"),
+        "allow = [\"connected\"]\n",
+    )
+    .unwrap();
+    let (code, out) = check(dir.path(), &["posts/story.md", "docs/guide.md"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("posts/story.md:1:33: connected -> on"),
+        "{out}"
+    );
+    assert!(!out.contains("posts/story.md:1:11"), "{out}");
+    assert!(
+        out.contains("docs/guide.md:1:11: volition -> will"),
+        "{out}"
+    );
+    assert!(!out.contains("docs/guide.md:1:33"), "{out}");
+}
+
+#[test]
 fn fix_follows_the_configuration_too() {
     let dir = tree();
     std::fs::write(dir.path().join("unspun.toml"), "allow = [\"volition\"]\n").unwrap();

@@ -86,35 +86,40 @@ enum Done {
     Failed(String),
 }
 
-pub fn run(mut args: CheckArgs) -> Result<i32, String> {
-    args.checker.load_config(&args.files)?;
-    let (checker, mut options) = args.checker.build()?;
-    if !matches!(args.format, Format::Json) {
-        // Only the JSON report shows them.
-        options.include_fixed = false;
-        options.include_diff = false;
-    }
-    let colour = args.color.enabled();
+pub fn run(args: CheckArgs) -> Result<i32, String> {
     let mut paths = if args.files.is_empty() && std::io::stdin().is_terminal() {
-        match args.checker.config() {
+        match args.checker.config_from(std::path::Path::new("."))? {
             // No files, nothing piped, and a project: its tracked text files.
-            Some(config) => input::tracked_files(config, |p| args.checker.markup_for(p))?,
+            Some(config) => input::tracked_files(&config, |p| {
+                config
+                    .markup_for(std::path::Path::new(p))
+                    .unwrap_or_else(|| unspun::Markup::from_path(p))
+            })?,
             None => input::paths(&args.files),
         }
     } else {
         input::paths(&args.files)
     };
-    paths.retain(|p| !args.checker.ignores(p));
+    let setups = args.checker.setups(&paths)?;
+    paths.retain(|p| !setups.of(p).args.ignores(p));
+    let json = matches!(args.format, Format::Json);
+    let colour = args.color.enabled();
     let jobs = args.jobs.map_or_else(ordered::default_jobs, |n| n.get());
     let work = |path: &String| {
         let input = match input::read(path, args.input.max_bytes) {
             Ok(input) => input,
             Err(message) => return Done::Unreadable(message),
         };
-        let mut options = options.clone();
+        let setup = setups.of(path);
+        let mut options = setup.options.clone();
+        if !json {
+            // Only the JSON report shows them.
+            options.include_fixed = false;
+            options.include_diff = false;
+        }
         options.diff_name.clone_from(&input.path);
-        options.markup = args.checker.markup_for(&input.path);
-        let report = match checker.check_with(&input.text, &options) {
+        options.markup = setup.args.markup_for(&input.path);
+        let report = match setup.checker.check_with(&input.text, &options) {
             Ok(report) => report,
             Err(e) => return Done::Failed(e.to_string()),
         };
@@ -196,7 +201,7 @@ pub fn run(mut args: CheckArgs) -> Result<i32, String> {
     }
     // The process ends here: freeing the model piece by piece would only cost
     // time (about 5 % of a one-file run), the system takes the memory back.
-    std::mem::forget(checker);
+    std::mem::forget(setups);
     match error {
         Some(message) => Err(message),
         None => Ok(outcome.exit_code()),

@@ -35,69 +35,60 @@ pub struct FixArgs {
     checker: CheckerArgs,
 }
 
-pub fn run(mut args: FixArgs) -> Result<i32, String> {
+pub fn run(args: FixArgs) -> Result<i32, String> {
     if args.write && args.files.iter().any(|f| f == "-") {
         return Err("--write cannot rewrite standard input; name the files".into());
     }
-    args.checker.load_config(&args.files)?;
-    let (checker, mut options) = args.checker.build()?;
+    let setups = args.checker.setups(&args.files)?;
     let files: Vec<String> = args
         .files
         .iter()
-        .filter(|f| !args.checker.ignores(f))
+        .filter(|f| !setups.of(f).args.ignores(f))
         .cloned()
         .collect();
-    options.include_diff = args.diff;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let colour = args.color.enabled();
     let mut unwritten = false;
-    let outcome = input::check_files(
-        &files,
-        &checker,
-        &mut options,
-        &args.checker,
-        &args.input,
-        |input, report| {
-            let path = &input.path;
-            let fixed = report.fixed.unwrap_or_default();
-            let result = if args.write {
-                if fixed != input.text {
-                    match write_back(input, &fixed) {
-                        Ok(()) => eprintln!(
-                            "unspun: fixed {} artifact(s) in {path}",
-                            report.spans.iter().filter(|s| s.fixable).count()
-                        ),
-                        Err(reason) => {
-                            eprintln!("unspun: {path}: {reason}");
-                            unwritten = true;
-                        }
+    let outcome = input::check_files(&files, &setups, args.diff, &args.input, |input, report| {
+        let path = &input.path;
+        let fixed = report.fixed.unwrap_or_default();
+        let result = if args.write {
+            if fixed != input.text {
+                match write_back(input, &fixed) {
+                    Ok(()) => eprintln!(
+                        "unspun: fixed {} artifact(s) in {path}",
+                        report.spans.iter().filter(|s| s.fixable).count()
+                    ),
+                    Err(reason) => {
+                        eprintln!("unspun: {path}: {reason}");
+                        unwritten = true;
                     }
                 }
-                Ok(())
-            } else if args.diff {
-                let diff = match input.encoding {
-                    // The diff applies to the file as written, BOM and all.
-                    Encoding::Utf8Bom => unified_diff(
-                        path,
-                        &format!("\u{feff}{}", input.text),
-                        &format!("\u{feff}{fixed}"),
-                    ),
-                    _ => report.diff.unwrap_or_default(),
-                };
-                out.write_all(diff.as_bytes())
-            } else if args.word_diff {
-                print_word_diff(&mut out, &input.text, &fixed, colour)
-            } else {
-                out.write_all(&input.encoding.encode(&fixed))
-            };
-            match result {
-                Ok(()) => Ok(true),
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
-                Err(e) => Err(format!("writing the output: {e}")),
             }
-        },
-    )?;
+            Ok(())
+        } else if args.diff {
+            let diff = match input.encoding {
+                // The diff applies to the file as written, BOM and all.
+                Encoding::Utf8Bom => unified_diff(
+                    path,
+                    &format!("\u{feff}{}", input.text),
+                    &format!("\u{feff}{fixed}"),
+                ),
+                _ => report.diff.unwrap_or_default(),
+            };
+            out.write_all(diff.as_bytes())
+        } else if args.word_diff {
+            print_word_diff(&mut out, &input.text, &fixed, colour)
+        } else {
+            out.write_all(&input.encoding.encode(&fixed))
+        };
+        match result {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
+            Err(e) => Err(format!("writing the output: {e}")),
+        }
+    })?;
     Ok(if unwritten { 2 } else { outcome.exit_code() })
 }
 

@@ -176,15 +176,15 @@ impl Outcome {
     }
 }
 
-/// Reads and checks each of `paths` in turn, each with the markup its name
-/// suggests, and hands the input and its report to `each`. A file that cannot
+/// Reads and checks each of `paths` in turn, each with its setup (the
+/// configuration nearest to it) and the markup its name suggests, and hands
+/// the input and its report to `each`. A file that cannot
 /// be read is reported on standard error and the run goes on; `each`
 /// answering `Ok(false)` ends the run early (the reader closed the pipe).
 pub fn check_files(
     paths: &[String],
-    checker: &unspun::Checker,
-    options: &mut unspun::CheckOptions,
-    args: &super::CheckerArgs,
+    setups: &super::Setups,
+    include_diff: bool,
     limits: &InputArgs,
     mut each: impl FnMut(&Input, unspun::Report) -> Result<bool, String>,
 ) -> Result<Outcome, String> {
@@ -198,10 +198,14 @@ pub fn check_files(
                 continue;
             }
         };
+        let setup = setups.of(path);
+        let mut options = setup.options.clone();
+        options.include_diff = include_diff;
         options.diff_name = input.path.clone();
-        options.markup = args.markup_for(&input.path);
-        let report = checker
-            .check_with(&input.text, options)
+        options.markup = setup.args.markup_for(&input.path);
+        let report = setup
+            .checker
+            .check_with(&input.text, &options)
             .map_err(|e| e.to_string())?;
         outcome.flagged |= !report.spans.is_empty();
         if !each(&input, report)? {

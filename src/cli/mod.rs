@@ -16,6 +16,7 @@ mod serve;
 mod write;
 
 use clap::{Args, Parser, Subcommand};
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 use unspun::{CheckOptions, Checker, Markup};
@@ -91,29 +92,82 @@ pub struct CheckerArgs {
     loaded: Option<Arc<unspun::config::Config>>,
 }
 
+/// What checking one file takes: the flags with the configuration file that
+/// applies to it, and the checker and options they give.
+pub struct Setup {
+    pub args: CheckerArgs,
+    pub checker: Checker,
+    pub options: CheckOptions,
+}
+
+/// The setups of a run: each file's, by the configuration file nearest to it.
+pub struct Setups {
+    by_file: HashMap<String, Arc<Setup>>,
+    /// The setup from the current folder (standard input, no files named).
+    pub here: Arc<Setup>,
+}
+
+impl Setups {
+    /// The setup of `path` (one of the files the setups were made for).
+    pub fn of(&self, path: &str) -> &Setup {
+        self.by_file.get(path).unwrap_or(&self.here)
+    }
+}
+
 impl CheckerArgs {
-    /// Looks for the configuration file that applies to a run over `files`:
-    /// `--config`, else the first `unspun.toml` or `.unspun.toml` from the
-    /// first file's folder (the current folder for standard input) upward;
-    /// none with `--no-config`.
-    pub fn load_config(&mut self, files: &[String]) -> Result<(), String> {
+    /// The configuration file that applies from `folder`: `--config`, else
+    /// the first `unspun.toml` or `.unspun.toml` from `folder` upward; none
+    /// with `--no-config`.
+    pub fn config_from(&self, folder: &Path) -> Result<Option<unspun::config::Config>, String> {
         if self.no_config {
-            return Ok(());
+            return Ok(None);
         }
-        let found = match &self.config {
-            Some(path) => Some(unspun::config::Config::read(Path::new(path))?),
-            None => {
-                let start = files
-                    .first()
-                    .filter(|f| *f != "-")
-                    .and_then(|f| Path::new(f).parent())
-                    .filter(|p| !p.as_os_str().is_empty())
-                    .unwrap_or(Path::new("."));
-                unspun::config::Config::discover(start)?
+        match &self.config {
+            Some(path) => unspun::config::Config::read(Path::new(path)).map(Some),
+            None => unspun::config::Config::discover(folder),
+        }
+    }
+
+    /// The setup of every file of `files` (`-` is standard input, checked with
+    /// the current folder's configuration): one checker per configuration
+    /// file in force, built once.
+    pub fn setups(&self, files: &[String]) -> Result<Setups, String> {
+        let mut by_config: HashMap<Option<std::path::PathBuf>, Arc<Setup>> = HashMap::new();
+        let mut by_folder: HashMap<std::path::PathBuf, Arc<Setup>> = HashMap::new();
+        let mut setup_for = |folder: &Path| -> Result<Arc<Setup>, String> {
+            if let Some(setup) = by_folder.get(folder) {
+                return Ok(setup.clone());
             }
+            let config = self.config_from(folder)?;
+            let key = config.as_ref().map(|c| c.path.clone());
+            let setup = match by_config.get(&key) {
+                Some(setup) => setup.clone(),
+                None => {
+                    let mut args = self.clone();
+                    args.loaded = config.map(Arc::new);
+                    let (checker, options) = args.build()?;
+                    let setup = Arc::new(Setup {
+                        args,
+                        checker,
+                        options,
+                    });
+                    by_config.insert(key, setup.clone());
+                    setup
+                }
+            };
+            by_folder.insert(folder.to_owned(), setup.clone());
+            Ok(setup)
         };
-        self.loaded = found.map(Arc::new);
-        Ok(())
+        let here = setup_for(Path::new("."))?;
+        let mut by_file = HashMap::new();
+        for file in files {
+            let folder = Path::new(file)
+                .parent()
+                .filter(|p| *file != "-" && !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            by_file.insert(file.clone(), setup_for(folder)?);
+        }
+        Ok(Setups { by_file, here })
     }
 
     /// The configuration file in force, if any.
