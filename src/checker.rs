@@ -2,11 +2,11 @@
 
 use crate::cancel::Cancel;
 use crate::detect::context::{ContextModel, Frequencies};
-use crate::detect::{prebuilt, Engine, Evidence, Finding, Tuning};
+use crate::detect::{prebuilt, Engine, Finding, Tuning};
 use crate::dict::{self, Dictionary, DictionaryInfo};
 use crate::error::{Error, Result};
 use crate::markup::Markup;
-use crate::report::{Report, Span, SpanKind};
+use crate::report::{Report, Span};
 use crate::text::{match_case, LineColumns};
 use crate::{repair, score};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -403,100 +403,8 @@ impl Checker {
             .iter()
             .map(|s| match_case(written, s))
             .collect();
-        let top = suggestions.first().cloned().unwrap_or_default();
-        let message = match &f.evidence {
-            Evidence::Phrase {
-                typos,
-                papers,
-                conditional,
-                corroborated,
-            } => {
-                let mut m = if top.is_empty() {
-                    format!("\u{201c}{written}\u{201d} is a tortured phrase; its original is not known, so there is no suggestion")
-                } else {
-                    format!(
-                        "\u{201c}{written}\u{201d} is a tortured phrase for \u{201c}{top}\u{201d}"
-                    )
-                };
-                if f.kind == SpanKind::SpunWord {
-                    m = format!(
-                        "\u{201c}{written}\u{201d} is a known spinner artifact for \u{201c}{top}\u{201d}"
-                    );
-                }
-                let mut why = Vec::new();
-                if let Some(p) = papers {
-                    why.push(format!(
-                        "Problematic Paper Screener fingerprint seen in {p} papers"
-                    ));
-                }
-                if *conditional {
-                    why.push("its document conditions are met".into());
-                }
-                if *corroborated {
-                    why.push("the document holds other tortured phrases".into());
-                }
-                if *typos > 0 {
-                    why.push(format!("matched with {typos} one-letter typo(s)"));
-                }
-                if !why.is_empty() {
-                    m.push_str(&format!(" ({})", why.join("; ")));
-                }
-                if f.uncertain && !top.is_empty() {
-                    m.push_str("; the original is uncertain, so it is not fixed automatically");
-                }
-                m.push('.');
-                m
-            }
-            Evidence::Context {
-                context: advantage,
-                artifact_zipf,
-                original_zipf,
-                left,
-                right,
-                ..
-            } => {
-                let context = |w: &str| {
-                    let mut s = String::new();
-                    if !left.is_empty() {
-                        s.push_str(left);
-                        s.push(' ');
-                    }
-                    s.push_str(w);
-                    if !right.is_empty() {
-                        s.push(' ');
-                        s.push_str(right);
-                    }
-                    s
-                };
-                let mut reasons = Vec::new();
-                if *artifact_zipf < 3.0 && original_zipf - artifact_zipf >= 2.0 {
-                    reasons.push(format!(
-                        "it is rare in English ({}, against {} for \u{201c}{top}\u{201d})",
-                        per_words(*artifact_zipf),
-                        per_words(*original_zipf)
-                    ));
-                }
-                let fit = *advantage;
-                if fit > 0.7 {
-                    reasons.push(format!(
-                        "\u{201c}{}\u{201d} fits the context about {} times better than \u{201c}{}\u{201d} in clean English",
-                        context(&top),
-                        likelihood_ratio(fit),
-                        context(written)
-                    ));
-                }
-                if reasons.is_empty() {
-                    reasons.push(
-                        "the slot suits the original's word class and the text shows other spinning artifacts"
-                            .to_string(),
-                    );
-                }
-                format!(
-                    "\u{201c}{written}\u{201d} looks like a thesaurus swap for \u{201c}{top}\u{201d}: {}.",
-                    reasons.join("; ")
-                )
-            }
-        };
+        let top = suggestions.first().map_or("", String::as_str);
+        let message = crate::explain::message(f, written, top);
         Span {
             start: f.start,
             end: f.end,
@@ -510,34 +418,5 @@ impl Checker {
             suggestions,
             fixable: false,
         }
-    }
-}
-
-/// "about 1 in 10 million words" for a Zipf frequency.
-fn per_words(zipf: f32) -> String {
-    let per = 10f64.powf(9.0 - f64::from(zipf));
-    let rounded = 10f64.powf(per.log10().round());
-    let n = rounded as u64;
-    let text = match n {
-        n if n >= 1_000_000_000 => format!("{} billion", n / 1_000_000_000),
-        n if n >= 1_000_000 => format!("{} million", n / 1_000_000),
-        n if n >= 1_000 => format!("{},000", n / 1_000),
-        n => n.max(1).to_string(),
-    };
-    if zipf < 1.0 {
-        format!("under 1 in {text} words")
-    } else {
-        format!("about 1 in {text} words")
-    }
-}
-
-fn likelihood_ratio(advantage: f64) -> String {
-    let r = advantage.exp();
-    if r >= 1e6 {
-        "a million".into()
-    } else if r >= 100.0 {
-        format!("{}", (r / 10.0).round() as u64 * 10)
-    } else {
-        format!("{}", r.round().max(1.0) as u64)
     }
 }

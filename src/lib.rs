@@ -33,6 +33,7 @@ pub mod config;
 pub mod detect;
 pub mod dict;
 pub mod error;
+mod explain;
 pub mod lm;
 #[cfg(feature = "lsp")]
 pub mod lsp;

@@ -230,11 +230,18 @@ fn print_text(
     let lines = (!report.spans.is_empty()).then(|| LineIndex::new(text));
     for span in &report.spans {
         let fix = span.suggestions.first().map(String::as_str).unwrap_or("?");
+        // Written piece by piece: a dense text has a span every few words,
+        // and `write!` costs more than the pieces.
+        let mut numbers = itoa::Buffer::new();
         if colour {
-            write!(out, "\x1b[1m{path}:{}:{}\x1b[0m: ", span.line, span.column)?;
-        } else {
-            write!(out, "{path}:{}:{}: ", span.line, span.column)?;
+            out.write_all(b"\x1b[1m")?;
         }
+        out.write_all(path.as_bytes())?;
+        out.write_all(b":")?;
+        out.write_all(numbers.format(span.line).as_bytes())?;
+        out.write_all(b":")?;
+        out.write_all(numbers.format(span.column).as_bytes())?;
+        out.write_all(if colour { b"\x1b[0m: " } else { b": " })?;
         painted(out, colour, "31", &span.text)?;
         out.write_all(b" -> ")?;
         painted(out, colour, "32", fix)?;
@@ -261,7 +268,9 @@ fn print_text(
             repeat(out, b'^', marked.chars().count().max(1))?;
             out.write_all(b"\n")?;
         }
-        writeln!(out, "    {}", span.message)?;
+        out.write_all(b"    ")?;
+        out.write_all(span.message.as_bytes())?;
+        out.write_all(b"\n")?;
         if let Some((_, others)) = span
             .suggestions
             .split_first()
