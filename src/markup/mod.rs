@@ -448,15 +448,49 @@ fn reference_at(s: &str) -> Option<(usize, Cow<'static, str>)> {
     }
     let candidate = &s[..j];
     let decoded = html_escape::decode_html_entities(candidate);
-    if decoded == candidate {
+    if decoded != candidate {
+        return Some((j, Cow::Owned(decoded.into_owned())));
+    }
+    // A named reference without its semicolon, as HTML parsers read the
+    // legacy ones ("&gta" is ">" and a literal "a"): the longest name that
+    // decodes, its tail left as text of its own so that words in it map back
+    // to their own bytes.
+    if body != 1 {
         return None;
     }
-    Some((j, Cow::Owned(decoded.into_owned())))
+    // (Names are tried with the semicolon the source left out; the caller
+    // keeps a reference only where the parser's text agrees.)
+    let name_end = if b.get(j - 1) == Some(&b';') {
+        j - 1
+    } else {
+        j
+    };
+    let longest = name_end.min(body + 32);
+    (body + 1..=longest).rev().find_map(|end| {
+        let named = format!("{};", &s[..end]);
+        let decoded = html_escape::decode_html_entities(&named);
+        (decoded != named).then(|| (end, Cow::Owned(decoded.into_owned())))
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reference_without_its_semicolon_covers_only_its_name() {
+        assert_eq!(reference_at("&gta&amp;"), Some((3, Cow::Owned(">".into()))));
+        assert_eq!(reference_at("&amp;x"), Some((5, Cow::Owned("&".into()))));
+        assert_eq!(
+            reference_at("&notit;"),
+            Some((4, Cow::Owned("\u{ac}".into())))
+        );
+        assert_eq!(reference_at("&#65;"), Some((5, Cow::Owned("A".into()))));
+        assert_eq!(reference_at("&bogus;"), None);
+        let p = Markup::Html.project("&gta&amp;", false);
+        assert_eq!(p.text, ">a&");
+        assert_eq!(p.source_pieces(1..2), vec![3..4]);
+    }
 
     #[test]
     fn identity_maps_every_byte_to_itself() {
